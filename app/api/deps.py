@@ -1,0 +1,86 @@
+"""Dependencies, declared once as Annotated aliases."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.errors import Unauthorized
+from app.runtime import Runtime
+from app.storage import ObjectStore
+from app.weights.store import WeightsStore
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_settings_dep(runtime: RuntimeDep) -> Settings:
+    return runtime.settings
+
+
+def get_session(runtime: RuntimeDep) -> Iterator[Session]:
+    """The one place that commits: on success after the handler, else roll back."""
+    with runtime.sessions() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def get_store(runtime: RuntimeDep) -> ObjectStore:
+    return runtime.store
+
+
+def get_weights(runtime: RuntimeDep) -> WeightsStore:
+    return runtime.weights
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+SessionDep = Annotated[Session, Depends(get_session)]
+StorageDep = Annotated[ObjectStore, Depends(get_store)]
+WeightsDep = Annotated[WeightsStore, Depends(get_weights)]
+
+_bearer = HTTPBearer(
+    auto_error=False, description="An API key, sent as `Authorization: Bearer <key>`."
+)
+
+
+def key_matches(presented: str, hashes: list[str]) -> bool:
+    """Compare the presented key's SHA-256 with every stored hash in constant time, and without
+    stopping at the first match, so timing says nothing about which or how many keys exist."""
+    digest = hashlib.sha256(presented.encode()).hexdigest()
+    matched = False
+    for stored in hashes:
+        matched |= hmac.compare_digest(digest, stored)
+    return matched
+
+
+def current_caller(
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    """The caller's identity: a short fingerprint of their key, or 'anonymous' without auth."""
+    if not settings.auth_enabled:
+        return "anonymous"
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("Send an API key as 'Authorization: Bearer <key>'.")
+    if not key_matches(credentials.credentials, settings.api_key_hashes):
+        raise Unauthorized("The API key is not valid for this server.")
+    return "key:" + hashlib.sha256(credentials.credentials.encode()).hexdigest()[:12]
+
+
+CurrentCallerDep = Annotated[str, Depends(current_caller)]

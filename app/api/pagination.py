@@ -1,0 +1,44 @@
+"""Cursor pagination: stable under inserts, opaque to callers."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel, Field
+
+from app.errors import InvalidRequest
+
+T = TypeVar("T")
+
+Limit = Annotated[int, Query(ge=1, le=200, description="Items per page.")]
+Cursor = Annotated[
+    str | None, Query(max_length=200, description="`next_cursor` from the previous page.")
+]
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null at the end."
+    )
+
+
+def encode_cursor(created_at: datetime, id_: str) -> str:
+    return base64.urlsafe_b64encode(f"{created_at.isoformat()}|{id_}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        created, _, id_ = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        when = datetime.fromisoformat(created)
+        if when.tzinfo is None or not id_:
+            raise ValueError("incomplete cursor")
+        return when, id_
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InvalidRequest(
+            "cursor is not one this server issued; start again without it"
+        ) from None

@@ -1,0 +1,95 @@
+"""`resnet-studio serve | migrate | openapi | hash-key`."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import secrets
+import sys
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from app.config import Settings
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
+    except ValidationError as exc:
+        sys.exit(f"resnet-studio: invalid settings:\n{exc}")
+
+
+def serve(args: argparse.Namespace) -> None:
+    import logging
+
+    import uvicorn
+
+    from app.main import create_app
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    settings = _settings(host=args.host, port=args.port)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        timeout_graceful_shutdown=30,
+        log_level="info",
+    )
+
+
+def migrate(_: argparse.Namespace) -> None:
+    from app.db.engine import make_engine
+    from app.db.migrate import upgrade_to_head
+
+    settings = _settings()
+    upgrade_to_head(make_engine(settings.resolved_database_url))
+    print("database is at the latest revision")
+
+
+def render_openapi() -> str:
+    from app.main import create_app
+
+    document = json.loads(json.dumps(create_app().openapi()))
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+
+
+def openapi(args: argparse.Namespace) -> None:
+    text = render_openapi()
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text)
+
+
+def hash_key(args: argparse.Namespace) -> None:
+    key = args.key or secrets.token_urlsafe(32)
+    if not args.key:
+        print(f"key:  {key}")
+    print(f"hash: {hashlib.sha256(key.encode()).hexdigest()}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="resnet-studio")
+    commands = parser.add_subparsers(required=True)
+    p = commands.add_parser("serve", help="run the HTTP service")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(run=serve)
+    commands.add_parser("migrate", help="upgrade the database").set_defaults(run=migrate)
+    p = commands.add_parser("openapi", help="write the OpenAPI document as YAML")
+    p.add_argument("--output", default="openapi.yaml")
+    p.set_defaults(run=openapi)
+    p = commands.add_parser("hash-key", help="make an API key (or hash one) for api_key_hashes")
+    p.add_argument("key", nargs="?")
+    p.set_defaults(run=hash_key)
+    args = parser.parse_args(argv)
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()

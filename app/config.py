@@ -1,0 +1,128 @@
+"""Server settings: one typed object, read from the environment (prefix RESNET_STUDIO_), validated
+once at start-up so a misconfigured server refuses to start instead of failing on a request."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+_SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RESNET_STUDIO_", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Root for the embedded defaults.")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default: a SQLite file under data_dir."
+    )
+    storage_uri: str | None = Field(
+        None, description="file:// folder or s3://bucket/prefix; default: data_dir/storage."
+    )
+
+    # S3: the endpoint and credentials come from here only, never from a request.
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+    s3_connect_timeout_s: float = Field(5.0, gt=0)
+    s3_read_timeout_s: float = Field(30.0, gt=0)
+    s3_max_attempts: int = Field(5, ge=1, le=20)
+
+    # Pretrained weights: a local folder first, then an optional s3:// prefix, then (if allowed)
+    # a download. Files are looked up by torchvision's own file names.
+    weights_dir: Path | None = Field(None, description="Default: data_dir/weights.")
+    weights_s3_uri: str | None = None
+    weights_download: bool = False
+    weights_download_base_url: str = "https://download.pytorch.org/models/"
+    weights_download_timeout_s: float = Field(20.0, gt=0)
+    weights_verify_hash: bool = Field(
+        True, description="Check the sha256 prefix that torchvision puts in each file name."
+    )
+
+    # Auth: SHA-256 hex digests of the accepted API keys (never the keys themselves).
+    # Comma-separated in the environment.
+    api_key_hashes: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    page_size_max: int = Field(200, ge=1)
+
+    @field_validator("api_key_hashes", mode="before")
+    @classmethod
+    def _split_hashes(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("api_key_hashes")
+    @classmethod
+    def _check_hashes(cls, value: list[str]) -> list[str]:
+        normalised = [v.lower().removeprefix("sha256:") for v in value]
+        bad = [v for v in normalised if not _SHA256_HEX.match(v)]
+        if bad:
+            raise ValueError(
+                "api_key_hashes must be SHA-256 hex digests (64 hex characters); "
+                "make one with `resnet-studio hash-key`"
+            )
+        return normalised
+
+    @field_validator("storage_uri", "weights_s3_uri")
+    @classmethod
+    def _check_uri(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("file://", "s3://")):
+            raise ValueError("must be a file:// or s3:// URI")
+        return value
+
+    @field_validator("weights_s3_uri")
+    @classmethod
+    def _check_weights_uri(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("s3://"):
+            raise ValueError("weights_s3_uri must be an s3:// prefix")
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_open_network_without_keys(self) -> Settings:
+        # An unauthenticated server must not be reachable from other machines.
+        if not self.api_key_hashes and not _is_loopback(self.host):
+            raise ValueError(
+                f"host {self.host!r} is not loopback and no API keys are configured: set "
+                "RESNET_STUDIO_API_KEY_HASHES or bind to 127.0.0.1"
+            )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'resnet-studio.db').resolve()}"
+
+    @property
+    def resolved_storage_uri(self) -> str:
+        return self.storage_uri or (self.data_dir / "storage").resolve().as_uri()
+
+    @property
+    def resolved_weights_dir(self) -> Path:
+        return self.weights_dir or self.data_dir / "weights"
+
+    @property
+    def auth_enabled(self) -> bool:
+        return bool(self.api_key_hashes)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

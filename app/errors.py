@@ -1,0 +1,192 @@
+"""One error hierarchy and one renderer: every 4xx/5xx leaves as application/problem+json (RFC 9457)
+with a stable machine-readable `code` (and `type` built from it)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.storage.base import StorageError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_TYPE_PREFIX = "urn:resnet-studio:problem:"
+
+
+class FieldError(BaseModel):
+    loc: list[str | int] = Field(
+        description="Where the bad value is, e.g. ['body', 'architecture']."
+    )
+    msg: str
+    type: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document."""
+
+    type: str = Field(description="A URN naming the problem type; stable across releases.")
+    title: str
+    status: int
+    detail: str = Field(description="What went wrong and what to do about it.")
+    instance: str | None = Field(None, description="The request path that failed.")
+    code: str = Field(description="The problem type's short code, e.g. 'not-found'.")
+    errors: list[FieldError] | None = Field(None, description="Per-field errors, for 422s.")
+
+
+class ApiError(Exception):
+    status: ClassVar[int] = 500
+    code: ClassVar[str] = "internal-error"
+    title: ClassVar[str] = "Internal server error"
+    headers: ClassVar[dict[str, str] | None] = None
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFound(ApiError):
+    status, code, title = 404, "not-found", "Resource not found"
+
+
+class Unauthorized(ApiError):
+    status, code, title = 401, "unauthorized", "Missing or invalid API key"
+    headers: ClassVar[dict[str, str] | None] = {"WWW-Authenticate": "Bearer"}
+
+
+class InvalidRequest(ApiError):
+    """A well-formed request that asks for something this server cannot do."""
+
+    status, code, title = 422, "invalid-request", "Invalid request"
+
+
+class ValidationFailed(ApiError):
+    """Raised by FastAPI itself for a body, path or query that does not fit the schema."""
+
+    status, code, title = 422, "validation-failed", "Request validation failed"
+
+
+class WeightsUnavailable(ApiError):
+    status, code, title = 422, "weights-unavailable", "Pretrained weights are not available"
+
+
+class StorageUnavailable(ApiError):
+    status, code, title = 503, "storage-unavailable", "Object storage is unavailable"
+
+
+def problem_response(
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    instance: str | None,
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = Problem(
+        type=PROBLEM_TYPE_PREFIX + code,
+        title=title,
+        status=status,
+        detail=detail,
+        instance=instance,
+        code=code,
+        errors=errors,
+    )
+    return JSONResponse(
+        body.model_dump(exclude_none=True),
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+def problem_responses(*errors: type[ApiError]) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI `responses` entry for a route that can raise these errors."""
+    out: dict[int | str, dict[str, Any]] = {}
+    if any(e.status == 422 for e in errors) and ValidationFailed not in errors:
+        errors = (ValidationFailed, *errors)
+    for error in errors:
+        entry = out.setdefault(error.status, {"model": Problem, "description": ""})
+        titles = [t for t in entry["description"].split(" | ") if t]
+        entry["description"] = " | ".join([*titles, f"{error.title} (`{error.code}`)"])
+    return out
+
+
+_HTTP_CODES = {
+    404: ("not-found", "Resource not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    413: ("payload-too-large", "Request body too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+}
+
+
+def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
+    return [
+        FieldError(
+            loc=[str(p) if not isinstance(p, int) else p for p in e["loc"]],
+            msg=e["msg"],
+            type=e["type"],
+        )
+        for e in exc.errors()
+    ]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return problem_response(
+            exc.status, exc.code, exc.title, exc.detail, request.url.path, headers=exc.headers
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _validation_errors(exc)
+        summary = "; ".join(f"{'.'.join(map(str, e.loc))}: {e.msg}" for e in errors[:5])
+        return problem_response(
+            ValidationFailed.status,
+            ValidationFailed.code,
+            ValidationFailed.title,
+            f"Fix these fields and retry: {summary}",
+            request.url.path,
+            errors,
+        )
+
+    @app.exception_handler(StorageError)
+    async def _storage(request: Request, exc: StorageError) -> JSONResponse:
+        log.warning("storage failure on %s %s: %s", request.method, request.url.path, exc)
+        return problem_response(
+            StorageUnavailable.status,
+            StorageUnavailable.code,
+            StorageUnavailable.title,
+            f"{exc}. Nothing was changed; retry later.",
+            request.url.path,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, title = _HTTP_CODES.get(exc.status_code, ("http-error", "HTTP error"))
+        return problem_response(
+            exc.status_code,
+            code,
+            title,
+            str(exc.detail),
+            request.url.path,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(
+            500,
+            "internal-error",
+            "Internal server error",
+            "The server failed unexpectedly; the error was logged.",
+            request.url.path,
+        )

@@ -1,0 +1,56 @@
+"""The application: routers, error handlers, the runtime's lifespan, stable operation ids."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, Depends, FastAPI
+
+from app.api.deps import current_caller
+from app.architectures.router import router as architectures_router
+from app.config import Settings, get_settings
+from app.errors import Unauthorized, ValidationFailed, install_error_handlers, problem_responses
+from app.health.router import router as health_router
+from app.models.router import router as models_router
+from app.openapi import build_openapi, operation_id
+from app.runtime import Runtime
+
+DESCRIPTION = """Turn labelled image directories into trained image classifiers.
+
+Every `/v1` route needs an API key (`Authorization: Bearer <key>`) when the server has keys
+configured. Errors are `application/problem+json` documents with a stable `code`."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = Runtime.start(settings or get_settings())
+        app.state.runtime = runtime
+        try:
+            yield
+        finally:
+            runtime.close()
+
+    app = FastAPI(
+        title="resnet-studio",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+    )
+    install_error_handlers(app)
+
+    v1 = APIRouter(
+        dependencies=[Depends(current_caller)],
+        responses=problem_responses(Unauthorized, ValidationFailed),
+    )
+    v1.include_router(architectures_router)
+    v1.include_router(models_router)
+    app.include_router(v1)
+    app.include_router(health_router)
+    app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+app = create_app()

@@ -1,0 +1,5 @@
+pytest_plugins = [
+    "tests.fixtures.storage",
+    "tests.fixtures.db",
+    "tests.fixtures.app",
+]
