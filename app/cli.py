@@ -42,6 +42,26 @@ def serve(args: argparse.Namespace) -> None:
     )
 
 
+def worker(_: argparse.Namespace) -> None:
+    """The job loop without the HTTP server, for machines that only run jobs."""
+    import logging
+    import signal
+
+    from app.db.engine import make_engine
+    from app.db.migrate import upgrade_to_head
+    from app.jobs.runner import JobRunner
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    settings = _settings()
+    upgrade_to_head(make_engine(settings.resolved_database_url))
+    runner = JobRunner(settings)
+    signal.signal(signal.SIGTERM, lambda *_: runner.stop())
+    signal.signal(signal.SIGINT, lambda *_: runner.stop())
+    runner.run()
+
+
 def migrate(_: argparse.Namespace) -> None:
     from app.db.engine import make_engine
     from app.db.migrate import upgrade_to_head
@@ -80,6 +100,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.set_defaults(run=serve)
+    commands.add_parser("worker", help="run jobs only (no HTTP)").set_defaults(run=worker)
     commands.add_parser("migrate", help="upgrade the database").set_defaults(run=migrate)
     p = commands.add_parser("openapi", help="write the OpenAPI document as YAML")
     p.add_argument("--output", default="openapi.yaml")

@@ -59,13 +59,41 @@ class Settings(BaseSettings):
     # Comma-separated in the environment.
     api_key_hashes: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
+    # The embedded job runner (same process as `serve`, or `resnet-studio worker`).
+    runner_enabled: bool = True
+    runner_light_slots: int = Field(2, ge=0, description="Concurrent indexing jobs.")
+    runner_accelerated_slots: int | None = Field(
+        None, ge=0, description="Concurrent training/scoring jobs; default one per GPU, else 1."
+    )
+    runner_poll_s: float = Field(0.5, gt=0)
+    job_lease_s: float = Field(
+        15.0, ge=1, description="A job whose worker is silent this long is resumed."
+    )
+    job_max_attempts: int = Field(3, ge=1, le=20)
+    job_cancel_grace_s: float = Field(60.0, gt=0)
+    job_progress_event_s: float = Field(
+        1.0, ge=0, description="At most one progress write per this many seconds."
+    )
+
+    # Where datasets may be registered from. file:// sources must lie under one of these folders
+    # (default: data_dir/sources); s3:// sources under one of these prefixes (default: any
+    # bucket the server's credentials reach).
+    file_source_roots: Annotated[list[Path], NoDecode] = Field(default_factory=list)
+    s3_source_prefixes: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    max_image_pixels: int = Field(89_478_485, ge=1, description="Pillow's default bomb limit.")
+    image_decode_timeout_s: float = Field(30.0, gt=0)
+    max_upload_bytes: int = Field(2 * 1024**3, ge=1)
+    cache_dir: Path | None = Field(
+        None, description="Local copies of S3 objects; default data_dir/cache."
+    )
+
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     page_size_max: int = Field(200, ge=1)
 
-    @field_validator("api_key_hashes", mode="before")
+    @field_validator("api_key_hashes", "file_source_roots", "s3_source_prefixes", mode="before")
     @classmethod
-    def _split_hashes(cls, value: object) -> object:
+    def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
@@ -117,6 +145,15 @@ class Settings(BaseSettings):
     @property
     def resolved_weights_dir(self) -> Path:
         return self.weights_dir or self.data_dir / "weights"
+
+    @property
+    def resolved_file_source_roots(self) -> list[Path]:
+        roots = self.file_source_roots or [self.data_dir / "sources"]
+        return [root.resolve() for root in roots]
+
+    @property
+    def resolved_cache_dir(self) -> Path:
+        return (self.cache_dir or self.data_dir / "cache").resolve()
 
     @property
     def auth_enabled(self) -> bool:

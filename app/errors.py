@@ -60,6 +60,14 @@ class Unauthorized(ApiError):
     headers: ClassVar[dict[str, str] | None] = {"WWW-Authenticate": "Bearer"}
 
 
+class Conflict(ApiError):
+    status, code, title = 409, "conflict", "The resource is not in a state that allows this"
+
+
+class PayloadTooLarge(ApiError):
+    status, code, title = 413, "payload-too-large", "Request body too large"
+
+
 class InvalidRequest(ApiError):
     """A well-formed request that asks for something this server cannot do."""
 

@@ -10,11 +10,15 @@ from fastapi import APIRouter, Depends, FastAPI
 from app.api.deps import current_caller
 from app.architectures.router import router as architectures_router
 from app.config import Settings, get_settings
+from app.datasets.router import router as datasets_router
 from app.errors import Unauthorized, ValidationFailed, install_error_handlers, problem_responses
 from app.health.router import router as health_router
+from app.jobs.runner import start_in_thread
 from app.models.router import router as models_router
 from app.openapi import build_openapi, operation_id
 from app.runtime import Runtime
+from app.training.router import router as training_router
+from app.transforms.router import router as transforms_router
 
 DESCRIPTION = """Turn labelled image directories into trained image classifiers.
 
@@ -27,9 +31,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = Runtime.start(settings or get_settings())
         app.state.runtime = runtime
+        runner = start_in_thread(runtime.settings) if runtime.settings.runner_enabled else None
         try:
             yield
         finally:
+            if runner is not None:
+                runner[0].stop()
+                runner[1].join(timeout=60)
             runtime.close()
 
     app = FastAPI(
@@ -47,6 +55,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     v1.include_router(architectures_router)
     v1.include_router(models_router)
+    v1.include_router(datasets_router)
+    v1.include_router(transforms_router)
+    v1.include_router(training_router)
     app.include_router(v1)
     app.include_router(health_router)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]

@@ -50,7 +50,8 @@ def get_weights(runtime: RuntimeDep) -> WeightsStore:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response is sent, so a 201/204 means durable.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 StorageDep = Annotated[ObjectStore, Depends(get_store)]
 WeightsDep = Annotated[WeightsStore, Depends(get_weights)]
 

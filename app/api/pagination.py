@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Generic, Protocol, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel, Field
@@ -24,6 +25,24 @@ class Page(BaseModel, Generic[T]):
     items: list[T]
     next_cursor: str | None = Field(
         description="Pass as `cursor` for the next page; null at the end."
+    )
+
+
+class Keyed(Protocol):
+    created_at: datetime
+    id: str
+
+
+K = TypeVar("K", bound=Keyed)
+
+
+def page_of(rows: list[K], limit: int, to_item: Callable[[K], T]) -> Page[T]:
+    """A page from `limit + 1` rows fetched newest first: the extra row only says there is more."""
+    page = rows[:limit]
+    more = len(rows) > limit
+    return Page[T](
+        items=[to_item(r) for r in page],
+        next_cursor=encode_cursor(page[-1].created_at, page[-1].id) if more else None,
     )
 
 

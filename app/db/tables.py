@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from app.db.types import UtcDateTime, utcnow
@@ -30,6 +31,9 @@ class ModelRecord(Base):
     weights_file: Mapped[str | None] = mapped_column(String(200))
     weights_sha256: Mapped[str | None] = mapped_column(String(64))
     num_classes: Mapped[int | None] = mapped_column(Integer)
+    class_names: Mapped[list[str] | None] = mapped_column(JSON)
+    training_job_id: Mapped[str | None] = mapped_column(String(36))
+    metrics: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     storage_uri: Mapped[str] = mapped_column(String(1024))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
@@ -54,3 +58,102 @@ class ModelTagRecord(Base):
     tag: Mapped[str] = mapped_column(String(64), primary_key=True)
 
     __table_args__ = (Index("ix_model_tags_tag", "tag"),)
+
+
+class TransformRecord(Base):
+    """An image transformation (Init Image Transformation); `spec` is app.ml.transforms' dict."""
+
+    __tablename__ = "transforms"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_transforms_created", "created_at", "id"),)
+
+
+class DatasetRecord(Base):
+    """A registered image directory: an immutable snapshot once `status` is ready."""
+
+    __tablename__ = "datasets"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # indexing | ready | failed
+    source_uri: Mapped[str] = mapped_column(String(2048))
+    source_format: Mapped[str] = mapped_column(String(32))
+    labelled: Mapped[bool | None] = mapped_column(Boolean)
+    parent_id: Mapped[str | None] = mapped_column(String(36))  # the dataset a split came from
+    job_id: Mapped[str | None] = mapped_column(String(36))
+    image_count: Mapped[int | None] = mapped_column(Integer)
+    skipped_count: Mapped[int | None] = mapped_column(Integer)
+    classes: Mapped[list[str] | None] = mapped_column(JSON)  # sorted; index = class id
+    class_counts: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    image_stats: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    storage_uri: Mapped[str] = mapped_column(String(1024))  # its folder: index, files, skipped
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (Index("ix_datasets_created", "created_at", "id"),)
+
+
+class JobRecord(Base):
+    """A unit of background work (dataset indexing, training, scoring) and its state machine.
+
+    `lease_token` changes on every claim: a worker may write only while it holds the token, so a
+    stale worker that wakes up after its lease was taken over cannot overwrite the new attempt."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    sub_status: Mapped[str | None] = mapped_column(String(32))
+    waiting_reason: Mapped[str | None] = mapped_column(String(200))
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    progress: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Where the job can resume from (written only by the attempt holding the lease).
+    checkpoint: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    transitions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=3)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    lease_token: Mapped[str | None] = mapped_column(String(36))
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    model_id: Mapped[str | None] = mapped_column(String(36))
+    dataset_id: Mapped[str | None] = mapped_column(String(36))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    request_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        Index("ix_jobs_claim", "status", "kind", "created_at"),
+        Index("ix_jobs_created", "created_at", "id"),
+        Index("ix_jobs_idempotency", "kind", "idempotency_key", unique=True),
+    )
+
+
+class JobEventRecord(Base):
+    """What a job said as it ran: log lines, progress and per-epoch metrics, in order."""
+
+    __tablename__ = "job_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[str] = mapped_column(String(36), ForeignKey("jobs.id", ondelete="CASCADE"))
+    attempt: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(16))  # log | progress | metrics | status
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_job_events_job", "job_id", "id"),)

@@ -2,6 +2,11 @@
 
 config.json            ModelDirConfig below
 initial_weights.pt     backbone weights (ImageNet, head included), only when pretrained
+
+and once trained:
+weights.safetensors    the best weights by validation loss
+metrics.json           per-epoch training metrics
+training_curves.png    loss and accuracy per epoch
 """
 
 from __future__ import annotations
@@ -14,6 +19,9 @@ from app.ml.architectures import Architecture, BuildOptions
 
 CONFIG_FILE = "config.json"
 INITIAL_WEIGHTS_FILE = "initial_weights.pt"
+WEIGHTS_FILE = "weights.safetensors"
+METRICS_FILE = "metrics.json"
+CURVES_FILE = "training_curves.png"
 FORMAT = "resnet-studio.model/v1"
 
 
@@ -36,6 +44,10 @@ class ModelDirConfig:
     num_classes: int | None = None
     class_names: list[str] | None = None
     initial_weights: str | None = None  # file in the directory, when pretrained
+    weights: str | None = None  # trained weights (safetensors), once trained
+    # The transformation scoring applies (app.ml.transforms.TransformSpec as a dict), once trained.
+    inference_transform: dict[str, Any] | None = None
+    training: dict[str, Any] = field(default_factory=dict)  # job, best epoch, metrics
     source_weights: dict[str, str] = field(default_factory=dict)  # name, file, sha256
     preprocessing: Preprocessing = field(default_factory=Preprocessing)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.tables import ModelRecord, ModelTagRecord
+from app.db.keyset import newest_first
+from app.db.tables import JobRecord, ModelRecord, ModelTagRecord
 
 
 class ModelRepository:
@@ -32,7 +33,7 @@ class ModelRepository:
         tag: str | None = None,
     ) -> list[ModelRecord]:
         """Newest first; `after` is the (created_at, id) of the last row of the previous page."""
-        query = select(ModelRecord).order_by(ModelRecord.created_at.desc(), ModelRecord.id.desc())
+        query = newest_first(select(ModelRecord), ModelRecord, after)
         if status is not None:
             query = query.where(ModelRecord.status == status)
         if architecture is not None:
@@ -41,15 +42,13 @@ class ModelRepository:
             query = query.where(
                 ModelRecord.id.in_(select(ModelTagRecord.model_id).where(ModelTagRecord.tag == tag))
             )
-        if after is not None:
-            created, id_ = after
-            query = query.where(
-                or_(
-                    ModelRecord.created_at < created,
-                    and_(ModelRecord.created_at == created, ModelRecord.id < id_),
-                )
-            )
         return list(self.session.scalars(query.limit(limit)))
+
+    def active_jobs(self, model_id: str) -> tuple[str, ...]:
+        query = select(JobRecord.id).where(
+            JobRecord.model_id == model_id, JobRecord.status.in_(("queued", "running"))
+        )
+        return tuple(self.session.scalars(query))
 
     def delete(self, record: ModelRecord) -> None:
         self.session.delete(record)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response, status
 from app.api.deps import SessionDep, StorageDep, WeightsDep
 from app.api.pagination import Cursor, Limit, Page
 from app.errors import (
+    Conflict,
     InvalidRequest,
     NotFound,
     StorageUnavailable,
@@ -65,7 +66,21 @@ def get_model(model_id: str, session: SessionDep) -> Model:
     name="delete",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a model and its stored files",
-    responses=problem_responses(NotFound, StorageUnavailable),
+    responses=problem_responses(NotFound, Conflict, StorageUnavailable),
 )
 def delete_model(model_id: str, session: SessionDep, store: StorageDep) -> None:
     service.delete_model(session, store, model_id)
+
+
+@router.get(
+    "/{model_id}/training-curves",
+    name="training_curves",
+    summary="Training curves of a trained model (PNG)",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/png": {}}, "description": "Loss and accuracy per epoch"},
+        **problem_responses(NotFound, Conflict),
+    },
+)
+def training_curves(model_id: str, session: SessionDep, store: StorageDep) -> Response:
+    return Response(service.training_curves(session, store, model_id), media_type="image/png")

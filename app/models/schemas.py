@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -48,6 +48,7 @@ class SourceWeights(BaseModel):
 class ModelLinks(BaseModel):
     self: str
     architecture: str
+    training_curves: str | None = None
 
 
 class Model(BaseModel):
@@ -65,6 +66,11 @@ class Model(BaseModel):
         description="The ImageNet weights, when pretrained."
     )
     num_classes: int | None = Field(description="Set by training; null while untrained.")
+    class_names: list[str] | None = Field(description="Index i is class i; set by training.")
+    training_job_id: str | None = Field(description="The job that trained this model.")
+    metrics: dict[str, Any] | None = Field(
+        description="Best epoch, its validation loss and accuracy, and why training stopped."
+    )
     storage_uri: str = Field(description="The model directory in storage.")
     created_at: datetime
     updated_at: datetime

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from app.api.pagination import Page, decode_cursor, encode_cursor
+from app.api.pagination import Page, decode_cursor, page_of
 from app.db.tables import ModelRecord, ModelTagRecord
-from app.errors import InvalidRequest, NotFound, WeightsUnavailable
+from app.errors import Conflict, InvalidRequest, NotFound, WeightsUnavailable
 from app.ml.architectures import (
     Architecture,
     BuildOptions,
@@ -19,7 +19,13 @@ from app.ml.architectures import (
     imagenet_weights,
     normalise_state_keys,
 )
-from app.ml.model_dir import CONFIG_FILE, INITIAL_WEIGHTS_FILE, ModelDirConfig, Preprocessing
+from app.ml.model_dir import (
+    CONFIG_FILE,
+    CURVES_FILE,
+    INITIAL_WEIGHTS_FILE,
+    ModelDirConfig,
+    Preprocessing,
+)
 from app.ml.state_io import UnsafeOrCorruptWeights, load_state_dict, save_state_dict
 from app.models.repository import ModelRepository
 from app.models.schemas import Model, ModelCreate, ModelLinks, ModelStatus, SourceWeights
@@ -50,11 +56,18 @@ def to_schema(record: ModelRecord) -> Model:
         memory_efficient=record.memory_efficient,
         source_weights=source,
         num_classes=record.num_classes,
+        class_names=record.class_names,
+        training_job_id=record.training_job_id,
+        metrics=record.metrics,
         storage_uri=record.storage_uri,
         created_at=record.created_at,
         updated_at=record.updated_at,
         links=ModelLinks(
-            self=f"/v1/models/{record.id}", architecture=f"/v1/architectures/{record.architecture}"
+            self=f"/v1/models/{record.id}",
+            architecture=f"/v1/architectures/{record.architecture}",
+            training_curves=f"/v1/models/{record.id}/training-curves"
+            if record.status == ModelStatus.TRAINED.value
+            else None,
         ),
     )
 
@@ -158,13 +171,21 @@ def list_models(
         architecture=architecture.value if architecture else None,
         tag=tag,
     )
-    page, more = rows[:limit], len(rows) > limit
-    next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if more else None
-    return Page[Model](items=[to_schema(r) for r in page], next_cursor=next_cursor)
+    return page_of(rows, limit, to_schema)
 
 
 def delete_model(session: Session, store: ObjectStore, model_id: str) -> None:
     record = get_model(session, model_id)
+    active = ModelRepository(session).active_jobs(record.id)
+    if active:
+        raise Conflict(f"Jobs still use this model ({', '.join(active)}); cancel them or wait.")
     # Files first: if storage fails, the row stays and the delete can be retried.
     store.delete_prefix(_model_prefix(record.id))
     ModelRepository(session).delete(record)
+
+
+def training_curves(session: Session, store: ObjectStore, model_id: str) -> bytes:
+    record = get_model(session, model_id)
+    if record.status != ModelStatus.TRAINED.value:
+        raise Conflict(f"Model {model_id} is {record.status}: only trained models have curves.")
+    return store.get_bytes(_model_prefix(record.id) + CURVES_FILE)

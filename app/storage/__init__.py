@@ -1,4 +1,11 @@
-from app.storage.base import ObjectInfo, ObjectNotFound, ObjectStore, StorageError
+from app.storage.base import ObjectChanged, ObjectInfo, ObjectNotFound, ObjectStore, StorageError
 from app.storage.factory import open_store
 
-__all__ = ["ObjectInfo", "ObjectNotFound", "ObjectStore", "StorageError", "open_store"]
+__all__ = [
+    "ObjectChanged",
+    "ObjectInfo",
+    "ObjectNotFound",
+    "ObjectStore",
+    "StorageError",
+    "open_store",
+]

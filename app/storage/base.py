@@ -20,6 +20,11 @@ class InvalidKey(ValueError):
     pass
 
 
+class ObjectChanged(Exception):
+    """The object is no longer the version that was recorded (its ETag differs): a data problem,
+    not an outage, so it is not a StorageError and is never retried."""
+
+
 @dataclass(frozen=True)
 class ObjectInfo:
     key: str
@@ -55,8 +60,9 @@ class ObjectStore(ABC):
     def get_bytes(self, key: str) -> bytes: ...
 
     @abstractmethod
-    def download_file(self, key: str, dest: Path) -> None:
-        """Copy an object to a local file, atomically: `dest` is whole or absent."""
+    def download_file(self, key: str, dest: Path, if_etag: str | None = None) -> None:
+        """Copy an object to a local file, atomically: `dest` is whole or absent. With `if_etag`,
+        raise ObjectChanged unless the object still has that ETag."""
 
     @abstractmethod
     def exists(self, key: str) -> bool: ...
@@ -65,12 +71,27 @@ class ObjectStore(ABC):
     def list(self, prefix: str = "") -> Iterator[ObjectInfo]: ...
 
     @abstractmethod
+    def delete(self, key: str) -> None:
+        """Delete one object; absent is fine."""
+
+    @abstractmethod
     def delete_prefix(self, prefix: str) -> int:
         """Delete every object under `prefix` (which must end in '/'); return how many."""
 
     @abstractmethod
     def check(self) -> None:
         """Raise StorageError unless the store is reachable and usable."""
+
+    def local_path(self, key: str) -> Path | None:
+        """The object's path on this machine when the store is a local folder, else None."""
+        return None
+
+    def head(self, key: str) -> ObjectInfo:
+        """Size and ETag of one object; ObjectNotFound if absent."""
+        for info in self.list(key):
+            if info.key == key:
+                return info
+        raise ObjectNotFound(self.uri_for(key))
 
     def uri_for(self, key: str) -> str:
         return self.root_uri.rstrip("/") + "/" + check_key(key)

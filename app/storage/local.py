@@ -10,7 +10,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from app.storage.base import ObjectInfo, ObjectNotFound, ObjectStore, StorageError, check_key
+from app.storage.base import (
+    ObjectChanged,
+    ObjectInfo,
+    ObjectNotFound,
+    ObjectStore,
+    StorageError,
+    check_key,
+)
 
 
 class LocalStore(ObjectStore):
@@ -49,14 +56,33 @@ class LocalStore(ObjectStore):
         except (FileNotFoundError, IsADirectoryError):
             raise ObjectNotFound(self.uri_for(key)) from None
 
-    def download_file(self, key: str, dest: Path) -> None:
+    def download_file(self, key: str, dest: Path, if_etag: str | None = None) -> None:
         source = self._path(key)
         if not source.is_file():
             raise ObjectNotFound(self.uri_for(key))
+        if if_etag is not None and self._info(source).etag != if_etag:
+            raise ObjectChanged(f"{self.uri_for(key)} changed since it was recorded")
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_name(f".{dest.name}.part")
         shutil.copyfile(source, tmp)
         os.replace(tmp, dest)
+
+    def local_path(self, key: str) -> Path | None:
+        return self._path(key)
+
+    def head(self, key: str) -> ObjectInfo:
+        path = self._path(key)
+        if not path.is_file():
+            raise ObjectNotFound(self.uri_for(key))
+        return self._info(path)
+
+    def _info(self, path: Path) -> ObjectInfo:
+        stat = path.stat()
+        # A cheap change tag: size and mtime, as HTTP servers do for files.
+        etag = hashlib.md5(
+            f"{stat.st_size}-{stat.st_mtime_ns}".encode(), usedforsecurity=False
+        ).hexdigest()
+        return ObjectInfo(key=path.relative_to(self.root).as_posix(), size=stat.st_size, etag=etag)
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
@@ -66,14 +92,12 @@ class LocalStore(ObjectStore):
         if not base.is_dir():
             return
         for path in sorted(base.rglob("*")):
-            if path.is_file() and not path.name.startswith(".tmp-"):
-                stat = path.stat()
-                key = path.relative_to(self.root).as_posix()
-                # A cheap change tag: size and mtime, as HTTP servers do for files.
-                etag = hashlib.md5(
-                    f"{stat.st_size}-{stat.st_mtime_ns}".encode(), usedforsecurity=False
-                ).hexdigest()
-                yield ObjectInfo(key=key, size=stat.st_size, etag=etag)
+            # Symlinks are never followed: they could point outside the store.
+            if path.is_file() and not path.is_symlink() and not path.name.startswith(".tmp-"):
+                yield self._info(path)
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
 
     def delete_prefix(self, prefix: str) -> int:
         if not prefix.endswith("/"):

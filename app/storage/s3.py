@@ -4,6 +4,7 @@ endpoint costs bounded time. Endpoint and credentials come from server settings 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,14 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from app.storage.base import ObjectInfo, ObjectNotFound, ObjectStore, StorageError, check_key
+from app.storage.base import (
+    ObjectChanged,
+    ObjectInfo,
+    ObjectNotFound,
+    ObjectStore,
+    StorageError,
+    check_key,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -99,20 +107,33 @@ class S3Store(ObjectStore):
         body: bytes = response["Body"].read()
         return body
 
-    def download_file(self, key: str, dest: Path) -> None:
+    def download_file(self, key: str, dest: Path, if_etag: str | None = None) -> None:
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_name(f".{dest.name}.part")
         try:
-            self._client.download_file(self.bucket, self._key(key), str(tmp))
+            if if_etag:  # a conditional GET: the transfer manager cannot send If-Match
+                response = self._client.get_object(
+                    Bucket=self.bucket, Key=self._key(key), IfMatch=f'"{if_etag}"'
+                )
+                with tmp.open("wb") as out:
+                    shutil.copyfileobj(response["Body"], out, 1 << 20)
+            else:
+                self._client.download_file(self.bucket, self._key(key), str(tmp))
         except ClientError as exc:
             tmp.unlink(missing_ok=True)
             if _is_not_found(exc):
                 raise ObjectNotFound(self.uri_for(key)) from None
+            if exc.response.get("Error", {}).get("Code") in ("412", "PreconditionFailed"):
+                raise ObjectChanged(f"{self.uri_for(key)} changed since it was recorded") from None
             raise StorageError(f"S3 download from {self.uri_for(key)} failed: {exc}") from exc
         except BotoCoreError as exc:
             tmp.unlink(missing_ok=True)
             raise StorageError(f"S3 download from {self.uri_for(key)} failed: {exc}") from exc
         os.replace(tmp, dest)
+
+    def head(self, key: str) -> ObjectInfo:
+        response = self._call("head", self._client.head_object, Key=self._key(key))
+        return ObjectInfo(key=key, size=response["ContentLength"], etag=response["ETag"].strip('"'))
 
     def exists(self, key: str) -> bool:
         try:
@@ -134,6 +155,9 @@ class S3Store(ObjectStore):
                     )
         except (ClientError, BotoCoreError) as exc:
             raise StorageError(f"S3 list of s3://{self.bucket}/{full} failed: {exc}") from exc
+
+    def delete(self, key: str) -> None:
+        self._call("delete", self._client.delete_object, Key=self._key(key))
 
     def delete_prefix(self, prefix: str) -> int:
         if not prefix.endswith("/"):

@@ -41,7 +41,10 @@ def test_put_get_list_and_delete_a_prefix(store: ObjectStore, tmp_path: Path) ->
     store.download_file("models/a/w.bin", dest)
     assert dest.read_bytes() == source.read_bytes()
 
-    assert store.delete_prefix("models/a/") == 2
+    store.delete("models/a/w.bin")
+    store.delete("models/a/never-was")
+    assert not store.exists("models/a/w.bin")
+    assert store.delete_prefix("models/a/") == 1
     assert [i.key for i in store.list()] == ["models/b/config.json"]
     assert store.delete_prefix("models/a/") == 0
     assert store.uri_for("models/b/config.json").endswith("/models/b/config.json")
@@ -94,3 +97,23 @@ def test_s3_uris_split_into_bucket_and_prefix() -> None:
 def test_other_uri_schemes_are_refused() -> None:
     with pytest.raises(ValueError, match="unsupported storage URI"):
         open_store("http://example.com/x", Settings())
+
+
+def test_a_download_pinned_to_an_etag_refuses_a_changed_object(
+    store: ObjectStore, tmp_path: Path
+) -> None:
+    from app.storage import ObjectChanged
+
+    store.put_bytes("img/a.png", b"one")
+    recorded = store.head("img/a.png")
+    assert recorded.size == 3
+    store.download_file("img/a.png", tmp_path / "a", if_etag=recorded.etag)
+    import time
+
+    time.sleep(0.01)  # a new mtime for the local store's ETag
+    store.put_bytes("img/a.png", b"two!")
+    with pytest.raises(ObjectChanged):
+        store.download_file("img/a.png", tmp_path / "b", if_etag=recorded.etag)
+    assert not (tmp_path / "b").exists()
+    with pytest.raises(ObjectNotFound):
+        store.head("img/none.png")

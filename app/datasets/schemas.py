@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SourceFormat(StrEnum):
+    AUTO = "auto"
+    FOLDER = "folder"
+    ARCHIVE = "archive"
+    MANIFEST_CSV = "manifest-csv"
+    MANIFEST_JSONL = "manifest-jsonl"
+
+
+class DatasetStatus(StrEnum):
+    INDEXING = "indexing"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class DatasetCreate(BaseModel):
+    """Register an image directory (Azure's Convert to Image Directory)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source_uri: str = Field(
+        min_length=6,
+        max_length=2048,
+        description="file:// or s3:// URI of a class-folder tree, an archive (.zip, .tar, "
+        ".tar.gz/.tgz, .tar.bz2), a manifest (.csv path,label or .jsonl source-ref/class), or a "
+        "flat folder of unlabelled images.",
+        examples=["s3://my-bucket/pets/", "file:///data/sources/pets.zip"],
+    )
+    format: SourceFormat = Field(SourceFormat.AUTO, description="auto: from the URI's ending.")
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=4000)
+
+
+class ImageStats(BaseModel):
+    count: int
+    min_width: int
+    max_width: int
+    mean_width: float
+    min_height: int
+    max_height: int
+    mean_height: float
+
+
+class Progress(BaseModel):
+    phase: str | None = None
+    done: int | None = None
+    total: int | None = None
+    percent: float | None = None
+
+
+class DatasetError(BaseModel):
+    code: str
+    message: str
+
+
+class DatasetLinks(BaseModel):
+    self: str
+    images: str
+    skipped: str
+
+
+class Dataset(BaseModel):
+    id: str
+    name: str | None
+    description: str | None
+    status: DatasetStatus
+    source_uri: str
+    source_format: SourceFormat
+    labelled: bool | None
+    classes: list[str] | None = Field(description="Sorted; a class's index is its position.")
+    class_counts: dict[str, int] | None
+    image_count: int | None
+    skipped_count: int | None
+    image_stats: ImageStats | None
+    parent_id: str | None = Field(description="The dataset this one was split from.")
+    progress: Progress | None = Field(description="While indexing.")
+    error: DatasetError | None
+    created_at: datetime
+    updated_at: datetime
+    links: DatasetLinks
+
+
+class SplitRequest(BaseModel):
+    """Azure's Split Image Directory, with a settable seed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    fraction: float = Field(0.9, gt=0, lt=1, description="Share of images in the first output.")
+    seed: int = Field(42, ge=0, le=2**32 - 1)
+    first_name: str | None = Field(None, min_length=1, max_length=200)
+    second_name: str | None = Field(None, min_length=1, max_length=200)
+
+
+class SplitResult(BaseModel):
+    first: Dataset
+    second: Dataset
+
+
+class DatasetImage(BaseModel):
+    uri: str
+    label: str | None
+    width: int
+    height: int
+    size: int
+
+
+class SkippedFile(BaseModel):
+    path: str
+    reason: str = Field(
+        description="unsupported-extension, unreadable, truncated, not-an-image, "
+        "too-many-pixels, format-mismatch, decoder-crashed, decode-timeout"
+    )
+    message: str
+
+
+class ImagePage(BaseModel):
+    items: list[DatasetImage]
+    total: int
+
+
+class SkippedPage(BaseModel):
+    items: list[SkippedFile]
+    total: int

@@ -1,0 +1,206 @@
+"""The indexing job: read a source, validate every image, record an immutable snapshot."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.datasets.archive import ArchiveRejected, safe_extract
+from app.datasets.layout import LayoutError, discover, discover_keys
+from app.datasets.manifest import ManifestError, parse_manifest, resolve_ref
+from app.datasets.probe import probe_many
+from app.datasets.snapshot import IndexRow, dataset_prefix, summarise, write_snapshot
+from app.datasets.sources import ObjectCache, ObjectRef, SourceAccess, SourceNotAllowed
+from app.jobs.context import JobContext
+from app.jobs.errors import JobFailed
+from app.ml.images import ImageInfo, is_supported_name
+from app.storage import ObjectNotFound
+
+MAX_MANIFEST_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Candidate:
+    ref: ObjectRef
+    label: str | None
+    display: str  # the path a user recognises, for skipped-file reports
+
+
+class Indexer:
+    def __init__(self, ctx: JobContext, work: Path) -> None:
+        self.ctx = ctx
+        self.work = work
+        self.settings = ctx.settings
+        self.access = SourceAccess(ctx.settings)
+        self.cache = ObjectCache(ctx.settings.resolved_cache_dir / "objects", self.access)
+        self.dataset_id: str = ctx.spec["dataset_id"]
+        self.uri: str = ctx.spec["source_uri"]
+        self.skipped: list[dict[str, Any]] = []
+
+    def run(self) -> dict[str, Any]:
+        self.ctx.set_sub_status("staging_data")
+        fmt = self.ctx.spec["format"]
+        try:
+            if fmt == "archive":
+                candidates = self._from_archive()
+            elif fmt == "folder":
+                candidates = self._from_folder(self.uri)
+            else:
+                candidates = self._from_manifest("csv" if fmt == "manifest-csv" else "jsonl")
+        except (ArchiveRejected, LayoutError, ManifestError, SourceNotAllowed) as exc:
+            raise JobFailed(_code(exc), str(exc)) from None
+        rows = self._validate(candidates)
+        if not rows:
+            reasons = sorted({s["reason"] for s in self.skipped})
+            raise JobFailed(
+                "no-images",
+                f"no readable images in {self.uri} "
+                f"({len(self.skipped)} files skipped: {', '.join(reasons)})",
+            )
+        labelled = {r.label is not None for r in rows}
+        if len(labelled) > 1:
+            raise JobFailed("mixed-labels", "some images have labels and some do not")
+        self.ctx.set_sub_status("uploading")
+        write_snapshot(self.ctx.store, self.dataset_id, rows, self.skipped)
+        return {**summarise(rows), "skipped_count": len(self.skipped)}
+
+    # -- sources ----------------------------------------------------------------------------
+    def _from_folder(self, uri: str) -> list[Candidate]:
+        try:
+            infos = {i.key: i for i in self.access.list_folder(uri)}
+        except ObjectNotFound:
+            infos = {}
+        if not infos:
+            raise JobFailed("source-empty", f"nothing found at {uri}")
+        layout = discover_keys(sorted(infos))
+        self._skip_all(layout.skipped)
+        base = uri.rstrip("/")
+        return [
+            Candidate(ObjectRef(f"{base}/{key}", infos[key].size, infos[key].etag), label, key)
+            for key, label in layout.entries
+        ]
+
+    def _from_archive(self) -> list[Candidate]:
+        ref = self._head(self.uri, what="archive")
+        archive = self.cache.fetch(ref)
+        extracted = self.work / "extracted"
+        safe_extract(archive, extracted)
+        layout = discover(extracted)
+        self._skip_all(layout.skipped)
+        # The images move into the dataset's own folder, so the snapshot outlives the archive.
+        prefix = dataset_prefix(self.dataset_id) + "files/"
+        store = self.ctx.store
+        with ThreadPoolExecutor(16) as pool:
+            list(
+                pool.map(lambda e: store.put_file(prefix + e[0], extracted / e[0]), layout.entries)
+            )
+        infos = {i.key[len(prefix) :]: i for i in store.list(prefix)}
+        return [
+            Candidate(
+                ObjectRef(store.uri_for(prefix + rel), infos[rel].size, infos[rel].etag), label, rel
+            )
+            for rel, label in layout.entries
+        ]
+
+    def _from_manifest(self, fmt: str) -> list[Candidate]:
+        ref = self._head(self.uri, what="manifest")
+        if ref.size > MAX_MANIFEST_BYTES:
+            raise JobFailed(
+                "manifest-too-large", f"the manifest is over {MAX_MANIFEST_BYTES} bytes"
+            )
+        text = self.cache.fetch(ref).read_text(encoding="utf-8-sig")
+        rows = parse_manifest(text, fmt)  # type: ignore[arg-type]
+        if not rows:
+            raise JobFailed("no-images", f"the manifest {self.uri} lists no images")
+
+        def head_row(row: Any) -> Candidate | None:
+            uri = resolve_ref(self.uri, row.ref)
+            if not is_supported_name(uri):
+                self._skip(row.ref, "unsupported-extension", f"row {row.row}: not an image type")
+                return None
+            try:
+                found = self.access.head(uri)
+            except SourceNotAllowed as exc:
+                raise JobFailed("source-not-allowed", f"manifest row {row.row}: {exc}") from None
+            except ObjectNotFound:
+                raise JobFailed(
+                    "manifest-row-missing",
+                    f"manifest row {row.row}: {row.ref} ({uri}) does not exist",
+                ) from None
+            return Candidate(found, row.label, row.ref)
+
+        with ThreadPoolExecutor(16) as pool:
+            return [c for c in pool.map(head_row, rows) if c is not None]
+
+    def _head(self, uri: str, what: str) -> ObjectRef:
+        try:
+            return self.access.head(uri)
+        except ObjectNotFound:
+            raise JobFailed("source-missing", f"no {what} at {uri}") from None
+
+    # -- validation -------------------------------------------------------------------------
+    def _validate(self, candidates: list[Candidate]) -> list[IndexRow]:
+        def reporter(phase: str) -> Callable[[int, int], None]:
+            def report(done: int, total: int) -> None:
+                percent = round(100 * done / max(total, 1), 1)
+                self.ctx.progress(phase=phase, done=done, total=total, percent=percent)
+
+            return report
+
+        reporter("downloading")(0, len(candidates))
+        paths = self.cache.fetch_many([c.ref for c in candidates], reporter("downloading"))
+        self.ctx.set_sub_status("validating")
+        results = probe_many(
+            paths,
+            max_pixels=self.settings.max_image_pixels,
+            timeout_s=self.settings.image_decode_timeout_s,
+            workers=max(os.cpu_count() or 1, 1),
+            on_progress=reporter("validating"),
+        )
+        rows = []
+        for candidate, result in zip(candidates, results, strict=True):
+            if isinstance(result, ImageInfo):
+                rows.append(
+                    IndexRow(
+                        uri=candidate.ref.uri,
+                        label=candidate.label,
+                        size=candidate.ref.size,
+                        etag=candidate.ref.etag,
+                        width=result.width,
+                        height=result.height,
+                    )
+                )
+            else:
+                self._skip(candidate.display, result.reason, result.message)
+        return rows
+
+    def _skip(self, path: str, reason: str, message: str) -> None:
+        self.skipped.append({"path": path, "reason": reason, "message": message})
+
+    def _skip_all(self, skipped: list[Any]) -> None:
+        for path, reason, message in skipped:
+            self._skip(path, reason, message)
+
+
+def _code(exc: Exception) -> str:
+    return {
+        ArchiveRejected: "archive-rejected",
+        LayoutError: "no-images",
+        ManifestError: "manifest-invalid",
+        SourceNotAllowed: "source-not-allowed",
+    }[type(exc)]
+
+
+def run(ctx: JobContext) -> dict[str, Any]:
+    ctx.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="index-", dir=ctx.settings.data_dir))
+    try:
+        return Indexer(ctx, work).run()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,158 @@
+"""What a job body sees while it runs: its spec, storage, progress reporting, checkpoints, cancel.
+
+A heartbeat thread renews the lease; if the lease is lost (another worker took over) or the
+runner that started this process died, the process stops without writing anything more."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.config import Settings
+from app.jobs.errors import LeaseLost
+from app.jobs.repository import Claim, JobRepository
+from app.storage import ObjectStore
+
+log = logging.getLogger(__name__)
+
+LOST_LEASE_EXIT = 75  # EX_TEMPFAIL
+
+
+class JobContext:
+    def __init__(
+        self,
+        claim: Claim,
+        spec: dict[str, Any],
+        checkpoint: dict[str, Any] | None,
+        settings: Settings,
+        sessions: sessionmaker[Session],
+        store: ObjectStore,
+    ) -> None:
+        self.job_id = claim.job_id
+        self.attempt = claim.attempt
+        self.spec = spec
+        self.checkpoint = checkpoint
+        self.settings = settings
+        self.store = store
+        self._claim = claim
+        self._sessions = sessions
+        self._lease_s = settings.job_lease_s
+        self._lock = threading.Lock()
+        self._progress: dict[str, Any] | None = None
+        self._sub_status: str | None = None
+        self._cancel = threading.Event()
+        self._lost = threading.Event()
+        self._stop = threading.Event()
+        self._parent = os.getppid()
+        self._last_progress_event = 0.0
+        self._thread = threading.Thread(target=self._heartbeat_loop, daemon=True, name="heartbeat")
+
+    # -- what bodies call -------------------------------------------------------------------
+    @property
+    def attempt_prefix(self) -> str:
+        """Storage prefix for this attempt's files: a stale attempt never overwrites a newer one."""
+        return f"jobs/{self.job_id}/attempt-{self.attempt}/"
+
+    def cancel_requested(self) -> bool:
+        self._raise_if_lost()
+        return self._cancel.is_set()
+
+    def progress(self, **fields: Any) -> None:
+        self._raise_if_lost()
+        with self._lock:
+            self._progress = fields
+        now = time.monotonic()
+        if now - self._last_progress_event >= self.settings.job_progress_event_s:
+            # Progress reaches readers at most once a second (the job row and an event), not
+            # only at the heartbeat, which may be several seconds apart.
+            self._last_progress_event = now
+            self._flush()
+            self._event("progress", fields)
+
+    def set_sub_status(self, sub_status: str) -> None:
+        with self._lock:
+            self._sub_status = sub_status
+        self._flush()
+        self._event("status", {"sub_status": sub_status})
+
+    def log(self, message: str, level: str = "info") -> None:
+        self._event("log", {"level": level, "message": message})
+
+    def metrics(self, values: dict[str, Any]) -> None:
+        self._event("metrics", values)
+
+    def save_checkpoint(self, state: dict[str, Any]) -> None:
+        """Record where the job can resume from; only while this attempt holds the lease."""
+        from sqlalchemy import update
+
+        from app.db.tables import JobRecord
+
+        with self._sessions.begin() as session:
+            result = session.execute(
+                update(JobRecord)
+                .where(JobRecord.id == self.job_id, JobRecord.lease_token == self._claim.token)
+                .values(checkpoint=state)
+            )
+            if getattr(result, "rowcount", 0) != 1:
+                self._lost.set()
+        self.checkpoint = state
+        self._raise_if_lost()
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def _raise_if_lost(self) -> None:
+        if self._lost.is_set():
+            raise LeaseLost(f"job {self.job_id} attempt {self.attempt} lost its lease")
+
+    def _event(self, type_: str, data: dict[str, Any]) -> None:
+        with self._sessions.begin() as session:
+            if not JobRepository(session).add_event(
+                self.job_id, self.attempt, type_, data, token=self._claim.token
+            ):
+                self._lost.set()
+        self._raise_if_lost()
+
+    def _flush(self) -> None:
+        with self._lock:
+            progress, sub_status = self._progress, self._sub_status
+        with self._sessions.begin() as session:
+            ours, cancel = JobRepository(session).heartbeat(
+                self.job_id, self._claim.token, self._lease_s, progress, sub_status
+            )
+        if not ours:
+            self._lost.set()
+        elif cancel:
+            self._cancel.set()
+
+    def _heartbeat_loop(self) -> None:
+        while not self._stop.wait(self._lease_s / 3):
+            if os.getppid() != self._parent:
+                log.error("runner died; stopping job %s so it can resume elsewhere", self.job_id)
+                os._exit(LOST_LEASE_EXIT)
+            try:
+                self._flush()
+            except Exception:  # a database hiccup: the next beat tries again
+                log.exception("heartbeat for job %s failed", self.job_id)
+            if self._lost.is_set():
+                # Give the body a moment to notice, then make sure it writes nothing more.
+                if self._stop.wait(self._lease_s):
+                    return
+                os._exit(LOST_LEASE_EXIT)
+
+    def start(self) -> None:
+        self._flush()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
+        if not self._lost.is_set():
+            try:
+                self._flush()  # the last progress, so a finished job shows where it ended
+            except Exception:
+                log.exception("final progress of job %s not saved", self.job_id)

@@ -1,0 +1,113 @@
+"""Submitting, reading and cancelling jobs: shared by every resource that runs as a job."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.db.tables import JobRecord
+from app.db.types import utcnow
+from app.errors import ApiError, NotFound
+from app.jobs.kinds import KINDS
+from app.jobs.repository import JobRepository
+from app.jobs.states import JobStatus
+
+
+class IdempotencyConflict(ApiError):
+    status, code, title = 422, "idempotency-key-reused", "Idempotency-Key reused with another body"
+
+
+def request_hash(body: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def submit(
+    session: Session,
+    kind: str,
+    spec: dict[str, Any],
+    *,
+    max_attempts: int,
+    model_id: str | None = None,
+    dataset_id: str | None = None,
+    idempotency_key: str | None = None,
+    body_for_key: dict[str, Any] | None = None,
+) -> tuple[JobRecord, bool]:
+    """Record a queued job; the runner picks it up after the commit. With an idempotency key,
+    a repeat of the same request returns the original job (second value False)."""
+    assert kind in KINDS, kind
+    repo = JobRepository(session)
+    digest = request_hash(body_for_key if body_for_key is not None else spec)
+    if idempotency_key is not None:
+        existing = repo.by_idempotency_key(kind, idempotency_key)
+        if existing is not None:
+            return _same_request(existing, digest), False
+    now = utcnow()
+    job = JobRecord(
+        id=str(uuid.uuid4()),
+        kind=kind,
+        status=JobStatus.QUEUED.value,
+        spec=spec,
+        transitions=[{"status": JobStatus.QUEUED.value, "at": now.isoformat()}],
+        attempts=0,
+        max_attempts=max_attempts,
+        cancel_requested=False,
+        model_id=model_id,
+        dataset_id=dataset_id,
+        idempotency_key=idempotency_key,
+        request_hash=digest,
+        created_at=now,
+        updated_at=now,
+    )
+    if idempotency_key is None:
+        return repo.add(job), True
+    try:
+        with session.begin_nested():  # a concurrent twin may insert the same key first
+            repo.add(job)
+    except IntegrityError:
+        existing = repo.by_idempotency_key(kind, idempotency_key)
+        assert existing is not None
+        return _same_request(existing, digest), False
+    return job, True
+
+
+def _same_request(job: JobRecord, digest: str) -> JobRecord:
+    if job.request_hash != digest:
+        raise IdempotencyConflict(
+            "This Idempotency-Key was already used for a different request body; "
+            "use a new key for a new request."
+        )
+    return job
+
+
+def get(session: Session, kind: str, job_id: str, noun: str) -> JobRecord:
+    job = JobRepository(session).get(job_id)
+    if job is None or job.kind != kind:
+        raise NotFound(f"No {noun} with id {job_id!r}.")
+    return job
+
+
+def cancel(session: Session, job: JobRecord) -> JobRecord:
+    """Queued: cancelled at once. Running: asked to stop at its next step (it saves its state
+    and ends `cancelled`). Finished: unchanged, since a terminal status never changes."""
+    repo = JobRepository(session)
+    if job.status == JobStatus.QUEUED.value and repo.cancel_if_queued(job):
+        session.refresh(job)
+        KINDS[job.kind].end(session, job)
+    elif job.status == JobStatus.RUNNING.value:
+        repo.request_cancel(job.id)
+        session.refresh(job)
+    return job
+
+
+def waiting_reason(session: Session, job: JobRecord) -> str | None:
+    if job.status != JobStatus.QUEUED.value:
+        return None
+    if job.waiting_reason:
+        return job.waiting_reason
+    ahead = JobRepository(session).queue_position(job)
+    return f"waiting for a free worker slot ({ahead} queued ahead)"

@@ -1,0 +1,157 @@
+"""The training job: stage in, train (resuming from the last checkpoint), stage out."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from app.jobs.context import JobContext
+from app.jobs.errors import JobCancelled, JobFailed
+from app.ml.architectures import build_network
+from app.ml.checkpoint import Checkpoint, EpochMetrics
+from app.ml.data import LabelledImages, make_loader
+from app.ml.engine import Callbacks, TrainConfig, fit, resolve_runtime
+from app.ml.seeding import seed_everything
+from app.ml.transforms import build_transform
+from app.storage import ObjectNotFound
+from app.training.artifact import write_artifact
+from app.training.staging import Staged, stage
+
+
+def train_config(hyperparameters: dict[str, Any]) -> TrainConfig:
+    fields = {k: v for k, v in hyperparameters.items() if k != "max_runtime_seconds"}
+    try:
+        return TrainConfig(**fields)
+    except ValueError as exc:
+        raise JobFailed("invalid-hyperparameters", str(exc)) from None
+
+
+def loader_workers(device_type: str) -> int:
+    if device_type != "cuda":
+        return 0  # decode in the training process: no worker start-up on small CPU runs
+    return min(os.cpu_count() or 1, 8)
+
+
+class CheckpointStore:
+    """Epoch-end checkpoints in storage, under this attempt's own prefix, with the job row
+    pointing at the newest; the previous one is deleted once the pointer has moved."""
+
+    def __init__(self, ctx: JobContext, work: Path) -> None:
+        self.ctx = ctx
+        self.work = work
+
+    def load(self) -> Checkpoint | None:
+        pointer = self.ctx.checkpoint or {}
+        if "key" not in pointer:
+            return None
+        local = self.work / "resume.pt"
+        try:
+            self.ctx.store.download_file(pointer["key"], local)
+        except ObjectNotFound:
+            return None
+        self.ctx.log(f"resuming after epoch {pointer['epoch']} from {pointer['key']}")
+        return Checkpoint.load(local)
+
+    def save(self, checkpoint: Checkpoint) -> None:
+        local = self.work / "checkpoint.pt"
+        checkpoint.save(local)  # atomic: temporary file, fsync, rename
+        key = f"{self.ctx.attempt_prefix}checkpoint-{checkpoint.epochs_completed:04d}.pt"
+        self.ctx.store.put_file(key, local)
+        previous = (self.ctx.checkpoint or {}).get("key")
+        self.ctx.save_checkpoint({"key": key, "epoch": checkpoint.epochs_completed})
+        if previous and previous != key and previous.startswith(self.ctx.attempt_prefix):
+            self.ctx.store.delete(previous)
+
+
+def _callbacks(ctx: JobContext, config: TrainConfig, checkpoints: CheckpointStore) -> Callbacks:
+    started = time.monotonic()
+    first: list[int] = []  # steps already done when this attempt began (after a resume)
+
+    def on_progress(epoch: int, step: int, steps: int, loss: float, lr: float) -> None:
+        done = (epoch - 1) * steps + step
+        total = config.epochs * steps
+        if not first:
+            first.append(done - 1)
+        rate = (done - first[0]) / max(time.monotonic() - started, 1e-9)
+        ctx.progress(
+            phase="training",
+            epoch=epoch,
+            epochs=config.epochs,
+            step=step,
+            steps_per_epoch=steps,
+            percent=round(100 * done / total, 1),
+            eta_seconds=round((total - done) / rate, 1) if rate > 0 else None,
+            loss=round(loss, 5),
+            learning_rate=lr,
+        )
+
+    def on_epoch_end(metrics: EpochMetrics) -> None:
+        ctx.metrics(metrics.to_dict())
+        ctx.log(
+            f"epoch {metrics.epoch}/{config.epochs}: train loss {metrics.train_loss:.4f}, "
+            f"val loss {metrics.val_loss:.4f}, top-1 {metrics.val_top1:.3f}"
+        )
+
+    return Callbacks(
+        on_progress=on_progress,
+        on_epoch_end=on_epoch_end,
+        should_stop=ctx.cancel_requested,
+        on_checkpoint=checkpoints.save,
+    )
+
+
+def _loaders(staged: Staged, config: TrainConfig, device: str) -> tuple[Any, Any]:
+    workers = loader_workers(device)
+    train_tf = build_transform(staged.train_transform, "train", staged.mean, staged.std)
+    eval_tf = build_transform(staged.eval_transform, "eval", staged.mean, staged.std)
+    seed = config.random_seed
+    return (
+        make_loader(
+            LabelledImages(staged.train, train_tf), config.batch_size, True, seed, workers, device
+        ),
+        make_loader(
+            LabelledImages(staged.val, eval_tf), config.batch_size, False, seed, workers, device
+        ),
+    )
+
+
+def run(ctx: JobContext) -> dict[str, Any]:
+    config = train_config(ctx.spec["hyperparameters"])
+    ctx.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="train-", dir=ctx.settings.data_dir))
+    try:
+        ctx.set_sub_status("staging_data")
+        staged = stage(ctx, work)
+        device = resolve_runtime(config).device.type
+        train_loader, val_loader = _loaders(staged, config, device)
+        seed_everything(config.random_seed)  # the new head's initial weights repeat too
+        model = build_network(
+            staged.model.architecture, len(staged.classes), staged.model.options, staged.backbone
+        )
+        checkpoints = CheckpointStore(ctx, work)
+        resume = checkpoints.load()
+        ctx.set_sub_status("training")
+        result = fit(
+            config,
+            model,
+            train_loader,
+            val_loader,
+            _callbacks(ctx, config, checkpoints),
+            resume=resume,
+        )
+        if result.cancelled:
+            ctx.log("cancelled: stopped at the next step; the last epoch's checkpoint is kept")
+            raise JobCancelled
+        if result.best_state is None:
+            raise JobFailed(
+                "diverged",
+                "the validation loss was never finite; lower the learning_rate or check the data",
+            )
+        ctx.set_sub_status("uploading")
+        return write_artifact(ctx, staged, config, result, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
