@@ -6,6 +6,7 @@ runner that started this process died, the process stops without writing anythin
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
 import time
@@ -21,6 +22,17 @@ from app.storage import ObjectStore
 log = logging.getLogger(__name__)
 
 LOST_LEASE_EXIT = 75  # EX_TEMPFAIL
+
+
+def json_safe(value: Any) -> Any:
+    """NaN and infinities become null: JSON has no such numbers (PostgreSQL refuses them)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
 
 
 class JobContext:
@@ -65,7 +77,7 @@ class JobContext:
     def progress(self, **fields: Any) -> None:
         self._raise_if_lost()
         with self._lock:
-            self._progress = fields
+            self._progress = json_safe(fields)
         now = time.monotonic()
         if now - self._last_progress_event >= self.settings.job_progress_event_s:
             # Progress reaches readers at most once a second (the job row and an event), not
@@ -109,6 +121,7 @@ class JobContext:
             raise LeaseLost(f"job {self.job_id} attempt {self.attempt} lost its lease")
 
     def _event(self, type_: str, data: dict[str, Any]) -> None:
+        data = json_safe(data)
         with self._sessions.begin() as session:
             if not JobRepository(session).add_event(
                 self.job_id, self.attempt, type_, data, token=self._claim.token

@@ -12,6 +12,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
+from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -35,11 +36,44 @@ def accelerator_count() -> int:
         return 0
 
 
+class JobHandle(Protocol):
+    """A running job as its executor reports it (a local process; a Ray task later)."""
+
+    @property
+    def pid(self) -> int | None: ...
+    @property
+    def exitcode(self) -> int | None: ...
+    def is_alive(self) -> bool: ...
+    def kill(self) -> None: ...
+    def join(self, timeout: float | None = None) -> None: ...
+
+
+class Executor(Protocol):
+    def start(self, settings: Settings, claim: Claim, gpu: int | None) -> JobHandle: ...
+
+
+class LocalProcessExecutor:
+    """Each job in its own process on this machine, so a crash or a kill stays contained."""
+
+    def __init__(self) -> None:
+        self._context = multiprocessing.get_context("spawn")  # no inherited threads or CUDA
+
+    def start(self, settings: Settings, claim: Claim, gpu: int | None) -> JobHandle:
+        process: BaseProcess = self._context.Process(
+            target=job_process_main,
+            args=(settings, claim, gpu),
+            name=f"job-{claim.job_id[:8]}",
+            daemon=False,
+        )
+        process.start()
+        return process
+
+
 @dataclass
 class Slot:
     pool: Pool
     gpu: int | None
-    process: BaseProcess | None = None
+    process: JobHandle | None = None
     claim: Claim | None = None
     started: float = 0.0
     cancel_seen_at: float | None = None
@@ -48,6 +82,7 @@ class Slot:
 @dataclass
 class JobRunner:
     settings: Settings
+    executor: Executor = field(default_factory=LocalProcessExecutor)
     owner: str = field(
         default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
     )
@@ -63,7 +98,6 @@ class JobRunner:
         self.slots += [Slot(Pool.ACCELERATED, i if i < gpus else None) for i in range(accelerated)]
         self._engine = make_engine(self.settings.resolved_database_url)
         self._sessions: sessionmaker[Session] = make_session_factory(self._engine)
-        self._context = multiprocessing.get_context("spawn")
         self._stop = threading.Event()
 
     # -- the loop ---------------------------------------------------------------------------
@@ -95,13 +129,7 @@ class JobRunner:
             claim = JobRepository(session).claim_next(kinds, self.owner, self.settings.job_lease_s)
         if claim is None:
             return
-        process = self._context.Process(
-            target=job_process_main,
-            args=(self.settings, claim, slot.gpu),
-            name=f"job-{claim.job_id[:8]}",
-            daemon=False,
-        )
-        process.start()
+        process = self.executor.start(self.settings, claim, slot.gpu)
         slot.process, slot.claim, slot.started, slot.cancel_seen_at = (
             process,
             claim,

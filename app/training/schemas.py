@@ -170,8 +170,8 @@ class TrainingJob(BaseModel):
 
 class EpochMetrics(BaseModel):
     epoch: int = Field(description="1-based.")
-    train_loss: float
-    val_loss: float
+    train_loss: float | None = Field(description="null when not finite (training diverged).")
+    val_loss: float | None = Field(description="null when not finite.")
     val_top1: float = Field(description="Top-1 accuracy on the validation set, 0-1.")
     val_top5: float = Field(description="Top-5 (top-k for fewer classes) accuracy, 0-1.")
     learning_rate: float
