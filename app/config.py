@@ -82,6 +82,10 @@ class Settings(BaseSettings):
     s3_source_prefixes: Annotated[list[str], NoDecode] = Field(default_factory=list)
     max_image_pixels: int = Field(89_478_485, ge=1, description="Pillow's default bomb limit.")
     image_decode_timeout_s: float = Field(30.0, gt=0)
+    scoring_part_size: int = Field(2048, ge=1, description="Images per output part (resume unit).")
+    predict_max_images: int = Field(32, ge=1, description="Images per real-time request.")
+    predict_max_bytes: int = Field(32 * 1024**2, ge=1, description="Real-time request body cap.")
+    predict_cache_models: int = Field(2, ge=1, description="Trained models kept loaded.")
     max_upload_bytes: int = Field(2 * 1024**3, ge=1)
     cache_dir: Path | None = Field(
         None, description="Local copies of S3 objects; default data_dir/cache."

@@ -17,6 +17,8 @@ from app.jobs.runner import start_in_thread
 from app.models.router import router as models_router
 from app.openapi import build_openapi, operation_id
 from app.runtime import Runtime
+from app.scoring.predict_router import router as predict_router
+from app.scoring.router import router as scoring_router
 from app.training.router import router as training_router
 from app.transforms.router import router as transforms_router
 
@@ -32,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         runtime = Runtime.start(settings or get_settings())
         app.state.runtime = runtime
         runner = start_in_thread(runtime.settings) if runtime.settings.runner_enabled else None
+        app.state.runner = runner[0] if runner else None
         try:
             yield
         finally:
@@ -58,6 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1.include_router(datasets_router)
     v1.include_router(transforms_router)
     v1.include_router(training_router)
+    v1.include_router(scoring_router)
+    v1.include_router(predict_router)
     app.include_router(v1)
     app.include_router(health_router)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.config import Settings
 from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade_to_head
+from app.scoring.realtime import ModelCache
 from app.storage import ObjectStore, open_store
 from app.weights.store import WeightsStore
 
@@ -21,6 +22,7 @@ class Runtime:
     sessions: sessionmaker[Session]
     store: ObjectStore
     weights: WeightsStore
+    predictors: ModelCache
 
     @classmethod
     def start(cls, settings: Settings, migrate: bool = True) -> Runtime:
@@ -36,6 +38,7 @@ class Runtime:
             sessions=make_session_factory(engine),
             store=open_store(settings.resolved_storage_uri, settings),
             weights=WeightsStore(settings, remote_weights),
+            predictors=ModelCache(settings.predict_cache_models, settings.data_dir / "loaded"),
         )
 
     def close(self) -> None:

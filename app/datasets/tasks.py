@@ -33,19 +33,23 @@ class Candidate:
 
 
 class Indexer:
-    def __init__(self, ctx: JobContext, work: Path) -> None:
+    """Finds the images of a source (folder, archive, manifest) and validates each one. Archive
+    contents are extracted into `files_prefix` of the service's storage."""
+
+    def __init__(self, ctx: JobContext, work: Path, uri: str, fmt: str, files_prefix: str) -> None:
         self.ctx = ctx
         self.work = work
         self.settings = ctx.settings
         self.access = SourceAccess(ctx.settings)
         self.cache = ObjectCache(ctx.settings.resolved_cache_dir / "objects", self.access)
-        self.dataset_id: str = ctx.spec["dataset_id"]
-        self.uri: str = ctx.spec["source_uri"]
+        self.uri = uri
+        self.fmt = fmt
+        self.files_prefix = files_prefix
         self.skipped: list[dict[str, Any]] = []
 
-    def run(self) -> dict[str, Any]:
-        self.ctx.set_sub_status("staging_data")
-        fmt = self.ctx.spec["format"]
+    def collect(self) -> list[IndexRow]:
+        """Every readable image (the unreadable ones are in `skipped`, with the reason)."""
+        fmt = self.fmt
         try:
             if fmt == "archive":
                 candidates = self._from_archive()
@@ -66,9 +70,7 @@ class Indexer:
         labelled = {r.label is not None for r in rows}
         if len(labelled) > 1:
             raise JobFailed("mixed-labels", "some images have labels and some do not")
-        self.ctx.set_sub_status("uploading")
-        write_snapshot(self.ctx.store, self.dataset_id, rows, self.skipped)
-        return {**summarise(rows), "skipped_count": len(self.skipped)}
+        return rows
 
     # -- sources ----------------------------------------------------------------------------
     def _from_folder(self, uri: str) -> list[Candidate]:
@@ -94,7 +96,7 @@ class Indexer:
         layout = discover(extracted)
         self._skip_all(layout.skipped)
         # The images move into the dataset's own folder, so the snapshot outlives the archive.
-        prefix = dataset_prefix(self.dataset_id) + "files/"
+        prefix = self.files_prefix
         store = self.ctx.store
         with ThreadPoolExecutor(16) as pool:
             list(
@@ -201,6 +203,18 @@ def run(ctx: JobContext) -> dict[str, Any]:
     ctx.settings.data_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="index-", dir=ctx.settings.data_dir))
     try:
-        return Indexer(ctx, work).run()
+        dataset_id = ctx.spec["dataset_id"]
+        indexer = Indexer(
+            ctx,
+            work,
+            ctx.spec["source_uri"],
+            ctx.spec["format"],
+            files_prefix=dataset_prefix(dataset_id) + "files/",
+        )
+        ctx.set_sub_status("staging_data")
+        rows = indexer.collect()
+        ctx.set_sub_status("uploading")
+        write_snapshot(ctx.store, dataset_id, rows, indexer.skipped)
+        return {**summarise(rows), "skipped_count": len(indexer.skipped)}
     finally:
         shutil.rmtree(work, ignore_errors=True)

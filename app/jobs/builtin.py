@@ -22,5 +22,7 @@ TRAINING = register(
     )
 )
 
+SCORING = register(JobKind("scoring", Pool.ACCELERATED, body="app.scoring.tasks:run"))
+
 # A trivial kind the runner's own tests drive: it sleeps in steps, honours cancel, can fail.
 SLEEP = register(JobKind("sleep", Pool.LIGHT, body="app.jobs.sleep:run"))

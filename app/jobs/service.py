@@ -15,6 +15,7 @@ from app.db.types import utcnow
 from app.errors import ApiError, NotFound
 from app.jobs.kinds import KINDS
 from app.jobs.repository import JobRepository
+from app.jobs.schemas import JobError, LogLine, LogPage, Transition
 from app.jobs.states import JobStatus
 
 
@@ -102,6 +103,31 @@ def cancel(session: Session, job: JobRecord) -> JobRecord:
         repo.request_cancel(job.id)
         session.refresh(job)
     return job
+
+
+def log_page(session: Session, job: JobRecord, after: int, limit: int) -> LogPage:
+    events = JobRepository(session).events(job.id, after_id=after, types=["log"], limit=limit)
+    items = [
+        LogLine(
+            id=e.id,
+            at=e.created_at,
+            attempt=e.attempt,
+            level=e.data.get("level", "info"),
+            message=e.data.get("message", ""),
+        )
+        for e in events
+    ]
+    return LogPage(items=items, next_after=items[-1].id if items else None)
+
+
+def error_of(job: JobRecord) -> JobError | None:
+    if not job.error_code:
+        return None
+    return JobError(code=job.error_code, message=job.error_message or "")
+
+
+def transitions_of(job: JobRecord) -> list[Transition]:
+    return [Transition.model_validate(t) for t in job.transitions]
 
 
 def waiting_reason(session: Session, job: JobRecord) -> str | None:

@@ -114,8 +114,18 @@ def open_rgb(path: Path, max_pixels: int | None = None) -> Image.Image:
     Alpha is composited onto white; 16-bit and float grayscale are scaled, not clipped; EXIF
     orientation is applied so training and scoring see the picture the way viewers show it."""
     with path.open("rb") as fp:
-        img = _open(fp, path.name, max_pixels)
-        _load(img, path.name)
+        return _decode_rgb(fp, path.name, max_pixels)
+
+
+def decode_rgb(data: bytes, name: str = "image", max_pixels: int | None = None) -> Image.Image:
+    """open_rgb for bytes in memory (real-time requests): the same decoding, so the same pixels.
+    Raises ImageRejected for anything that is not a whole supported image."""
+    return _decode_rgb(io.BytesIO(data), name, max_pixels)
+
+
+def _decode_rgb(fp: IO[bytes], name: str, max_pixels: int | None) -> Image.Image:
+    img = _open(fp, name, max_pixels)
+    _load(img, name)
     with contextlib.suppress(Exception):  # a corrupt EXIF block is no reason to lose the image
         ImageOps.exif_transpose(img, in_place=True)
     return to_rgb(img)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.api.deps import SessionDep, StorageDep, WeightsDep
+from app.api.deps import RuntimeDep, SessionDep, StorageDep, WeightsDep
 from app.api.pagination import Cursor, Limit, Page
 from app.errors import (
     Conflict,
@@ -16,6 +16,7 @@ from app.errors import (
 )
 from app.ml.architectures import Architecture
 from app.models import service
+from app.models.export import ExportFormat, export_bundle
 from app.models.schemas import Model, ModelCreate, ModelStatus
 
 router = APIRouter(prefix="/v1/models", tags=["models"])
@@ -68,8 +69,11 @@ def get_model(model_id: str, session: SessionDep) -> Model:
     summary="Delete a model and its stored files",
     responses=problem_responses(NotFound, Conflict, StorageUnavailable),
 )
-def delete_model(model_id: str, session: SessionDep, store: StorageDep) -> None:
+def delete_model(
+    model_id: str, session: SessionDep, store: StorageDep, runtime: RuntimeDep
+) -> None:
     service.delete_model(session, store, model_id)
+    runtime.predictors.evict(model_id)
 
 
 @router.get(
@@ -84,3 +88,34 @@ def delete_model(model_id: str, session: SessionDep, store: StorageDep) -> None:
 )
 def training_curves(model_id: str, session: SessionDep, store: StorageDep) -> Response:
     return Response(service.training_curves(session, store, model_id), media_type="image/png")
+
+
+@router.get(
+    "/{model_id}/export",
+    name="export",
+    summary="Export a trained model (zip)",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"application/zip": {}},
+            "description": "The model file and metadata.json (classes, preprocessing)",
+        },
+        **problem_responses(NotFound, Conflict),
+    },
+)
+def export_model(
+    model_id: str,
+    session: SessionDep,
+    store: StorageDep,
+    runtime: RuntimeDep,
+    format: Annotated[ExportFormat, Query(description="onnx, torchscript or safetensors")],
+) -> Response:
+    """`model.onnx` (input `input`: N x 3 x H x W normalised float32; output `probabilities`),
+    `model.pt` (TorchScript, `torch.jit.load`) or `model.safetensors` (weights), each with
+    `metadata.json` beside it."""
+    data, name = export_bundle(session, store, runtime.predictors, model_id, format)
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

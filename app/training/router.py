@@ -9,10 +9,11 @@ from app.api.deps import RuntimeDep, SessionDep, SettingsDep
 from app.api.pagination import Cursor, Limit, Page
 from app.errors import InvalidRequest, NotFound, problem_responses
 from app.jobs import service as jobs
+from app.jobs.schemas import JobState, LogPage
 from app.jobs.service import IdempotencyConflict
 from app.jobs.sse import job_events
 from app.training import service
-from app.training.schemas import JobState, LogPage, MetricsList, TrainingJob, TrainingJobCreate
+from app.training.schemas import MetricsList, TrainingJob, TrainingJobCreate
 
 router = APIRouter(prefix="/v1/training-jobs", tags=["training-jobs"])
 
@@ -100,7 +101,7 @@ def training_logs(
     after: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> LogPage:
-    return service.logs(session, job_id, after, limit)
+    return jobs.log_page(session, service.get(session, job_id), after, limit)
 
 
 @router.get(

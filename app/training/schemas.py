@@ -6,15 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.jobs.schemas import JobError, JobState, Transition
 from app.models.schemas import Tag
-
-
-class JobState(StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
 
 
 class SubStatus(StrEnum):
@@ -123,16 +116,6 @@ class Progress(BaseModel):
     phase: str | None = None
 
 
-class JobError(BaseModel):
-    code: str
-    message: str
-
-
-class Transition(BaseModel):
-    status: JobState
-    at: datetime
-
-
 class TrainingJobLinks(BaseModel):
     self: str
     metrics: str
@@ -182,16 +165,3 @@ class EpochMetrics(BaseModel):
 
 class MetricsList(BaseModel):
     items: list[EpochMetrics]
-
-
-class LogLine(BaseModel):
-    id: int
-    at: datetime
-    attempt: int
-    level: str
-    message: str
-
-
-class LogPage(BaseModel):
-    items: list[LogLine]
-    next_after: int | None = Field(description="Pass as `after` for newer lines.")

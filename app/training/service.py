@@ -15,22 +15,18 @@ from app.db.tables import DatasetRecord, JobRecord, TransformRecord
 from app.errors import ApiError, InvalidRequest
 from app.jobs import service as jobs
 from app.jobs.repository import JobRepository
+from app.jobs.schemas import JobState
 from app.ml.transforms import TransformSpec, output_size
 from app.models import service as models
 from app.training.schemas import (
     EpochMetrics,
     Hyperparameters,
-    JobError,
-    JobState,
-    LogLine,
-    LogPage,
     MetricsList,
     Progress,
     SubStatus,
     TrainingJob,
     TrainingJobCreate,
     TrainingJobLinks,
-    Transition,
 )
 
 KIND = "training"
@@ -164,10 +160,8 @@ def to_schema(session: Session, job: JobRecord) -> TrainingJob:
         trained_model_id=trained,
         best_epoch=result.get("best_epoch"),
         stop_reason=result.get("stop_reason"),
-        error=JobError(code=job.error_code, message=job.error_message or "")
-        if job.error_code
-        else None,
-        transitions=[Transition.model_validate(t) for t in job.transitions],
+        error=jobs.error_of(job),
+        transitions=jobs.transitions_of(job),
         created_at=job.created_at,
         started_at=job.started_at,
         finished_at=job.finished_at,
@@ -211,19 +205,3 @@ def metrics(session: Session, job_id: str) -> MetricsList:
         row = EpochMetrics.model_validate(event.data)
         by_epoch[row.epoch] = row  # a resumed attempt may repeat an epoch: the latest wins
     return MetricsList(items=[by_epoch[e] for e in sorted(by_epoch)])
-
-
-def logs(session: Session, job_id: str, after: int, limit: int) -> LogPage:
-    job = get(session, job_id)
-    events = JobRepository(session).events(job.id, after_id=after, types=["log"], limit=limit)
-    items = [
-        LogLine(
-            id=e.id,
-            at=e.created_at,
-            attempt=e.attempt,
-            level=e.data.get("level", "info"),
-            message=e.data.get("message", ""),
-        )
-        for e in events
-    ]
-    return LogPage(items=items, next_after=items[-1].id if items else None)

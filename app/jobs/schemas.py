@@ -1,0 +1,39 @@
+"""What every job resource (training, scoring) shares in its API shape."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class JobError(BaseModel):
+    code: str
+    message: str
+
+
+class Transition(BaseModel):
+    status: JobState
+    at: datetime
+
+
+class LogLine(BaseModel):
+    id: int
+    at: datetime
+    attempt: int
+    level: str
+    message: str
+
+
+class LogPage(BaseModel):
+    items: list[LogLine]
+    next_after: int | None = Field(description="Pass as `after` for newer lines.")

@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi.responses import StreamingResponse
+
+from app.api.deps import RuntimeDep, SessionDep, SettingsDep
+from app.api.pagination import Cursor, Limit, Page
+from app.errors import Conflict, InvalidRequest, NotFound, problem_responses
+from app.jobs import service as jobs
+from app.jobs.schemas import JobState, LogPage
+from app.jobs.service import IdempotencyConflict
+from app.jobs.sse import job_events
+from app.scoring import service
+from app.scoring.schemas import Comparison, ScoringJob, ScoringJobCreate
+
+router = APIRouter(prefix="/v1/scoring-jobs", tags=["scoring-jobs"])
+
+MEDIA_TYPES = {
+    "csv": "text/csv",
+    "jsonl": "application/x-ndjson",
+    "parquet": "application/vnd.apache.parquet",
+    "png": "image/png",
+}
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=200,
+        description="Repeat a request safely: the same key and body return the same job.",
+    ),
+]
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {t: {} for t in MEDIA_TYPES.values()}, "description": "The file"},
+    **problem_responses(NotFound, Conflict),
+}
+
+
+@router.post(
+    "",
+    name="create",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Score images with a trained model",
+    responses=problem_responses(InvalidRequest, IdempotencyConflict),
+)
+def create_scoring_job(
+    body: ScoringJobCreate,
+    session: SessionDep,
+    settings: SettingsDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> ScoringJob:
+    """One output row per image (Azure's Score Image Model columns plus top-k); unreadable
+    images go to the errors file; labelled input is also evaluated."""
+    job = service.submit(session, settings, body, idempotency_key)
+    response.headers["Location"] = f"/v1/scoring-jobs/{job.id}"
+    return service.to_schema(session, job)
+
+
+@router.get(
+    "", name="list", summary="List scoring jobs", responses=problem_responses(InvalidRequest)
+)
+def list_scoring_jobs(
+    session: SessionDep,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    status: JobState | None = None,
+    model_id: Annotated[str | None, Query(max_length=36)] = None,
+) -> Page[ScoringJob]:
+    return service.list_jobs(session, limit=limit, cursor=cursor, status=status, model_id=model_id)
+
+
+@router.get(
+    "/{job_id}", name="get", summary="Get a scoring job", responses=problem_responses(NotFound)
+)
+def get_scoring_job(job_id: str, session: SessionDep) -> ScoringJob:
+    return service.to_schema(session, service.get(session, job_id))
+
+
+@router.post(
+    "/{job_id}/cancel",
+    name="cancel",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Cancel a scoring job",
+    responses=problem_responses(NotFound),
+)
+def cancel_scoring_job(job_id: str, session: SessionDep) -> ScoringJob:
+    return service.to_schema(session, jobs.cancel(session, service.get(session, job_id)))
+
+
+@router.get(
+    "/{job_id}/evaluation",
+    name="evaluation",
+    summary="Accuracy, precision, recall, F1, log loss, confusion matrix",
+    responses=problem_responses(NotFound, Conflict),
+)
+def scoring_evaluation(job_id: str, session: SessionDep) -> dict[str, Any]:
+    return service.evaluation(session, job_id)
+
+
+@router.get(
+    "/{job_id}/evaluation/compare/{other_job_id}",
+    name="compare",
+    summary="Compare two evaluations on the same data",
+    responses=problem_responses(NotFound, Conflict, InvalidRequest),
+)
+def compare_evaluations(job_id: str, other_job_id: str, session: SessionDep) -> Comparison:
+    return service.comparison(session, job_id, other_job_id)
+
+
+def _file(session: SessionDep, settings: SettingsDep, job_id: str, which: str) -> Response:
+    data, uri = service.output_file(session, settings, job_id, which)
+    name = uri.rsplit("/", 1)[-1]
+    return Response(
+        data,
+        media_type=MEDIA_TYPES[name.rsplit(".", 1)[-1]],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get(
+    "/{job_id}/output",
+    name="output",
+    summary="Download the predictions",
+    response_class=Response,
+    responses=FILE_RESPONSES,
+)
+def scoring_output(job_id: str, session: SessionDep, settings: SettingsDep) -> Response:
+    return _file(session, settings, job_id, "predictions")
+
+
+@router.get(
+    "/{job_id}/errors",
+    name="errors",
+    summary="Download the unreadable images",
+    response_class=Response,
+    responses=FILE_RESPONSES,
+)
+def scoring_errors(job_id: str, session: SessionDep, settings: SettingsDep) -> Response:
+    return _file(session, settings, job_id, "errors")
+
+
+@router.get(
+    "/{job_id}/evaluation/confusion-matrix",
+    name="confusion_matrix",
+    summary="The confusion matrix as a PNG",
+    response_class=Response,
+    responses=FILE_RESPONSES,
+)
+def scoring_confusion_matrix(job_id: str, session: SessionDep, settings: SettingsDep) -> Response:
+    return _file(session, settings, job_id, "confusion_matrix")
+
+
+@router.get(
+    "/{job_id}/logs", name="logs", summary="Log lines", responses=problem_responses(NotFound)
+)
+def scoring_logs(
+    job_id: str,
+    session: SessionDep,
+    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> LogPage:
+    return jobs.log_page(session, service.get(session, job_id), after, limit)
+
+
+@router.get(
+    "/{job_id}/events",
+    name="events",
+    summary="Live progress (Server-Sent Events)",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            "description": "Events `progress`, `log`, `status` and `state`",
+        },
+        **problem_responses(NotFound),
+    },
+)
+def scoring_events(
+    job_id: str,
+    request: Request,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    last_event_id: Annotated[int, Header(alias="Last-Event-ID", ge=0)] = 0,
+) -> StreamingResponse:
+    job = service.get(session, job_id)
+    return StreamingResponse(
+        job_events(request, runtime.sessions, job.id, last_event_id),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache"},
+    )

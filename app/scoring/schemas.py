@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.datasets.schemas import SourceFormat
+from app.jobs.schemas import JobError, JobState, Transition
+
+
+class OutputFormat(StrEnum):
+    CSV = "csv"
+    JSONL = "jsonl"
+    PARQUET = "parquet"
+
+
+class ScoringJobCreate(BaseModel):
+    """Score images with a trained model (Azure's Score Image Model), as a job."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model_id: str = Field(description="A trained model.")
+    dataset_id: str | None = Field(None, description="A ready dataset (labelled or not).")
+    input_uri: str | None = Field(
+        None,
+        max_length=2048,
+        description="Or an image folder, archive or manifest (file:// or s3://).",
+    )
+    input_format: SourceFormat = Field(SourceFormat.AUTO, description="For input_uri.")
+    output_uri: str | None = Field(
+        None,
+        max_length=2048,
+        description="A file:// or s3:// folder for the output; default: the job's own storage.",
+    )
+    output_format: OutputFormat = OutputFormat.CSV
+    top_k: int = Field(1, ge=1, le=1000, description="At most the model's class count.")
+    confidence_threshold: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Below this top-1 probability `Scored Labels` is empty and "
+        "`Below Threshold` true.",
+    )
+    batch_size: int | None = Field(None, ge=1, le=4096, description="Default: from memory.")
+    max_runtime_seconds: int | None = Field(None, ge=1)
+
+    @model_validator(mode="after")
+    def _one_input(self) -> ScoringJobCreate:
+        if (self.dataset_id is None) == (self.input_uri is None):
+            raise ValueError("give exactly one of dataset_id and input_uri")
+        return self
+
+
+class ScoringProgress(BaseModel):
+    phase: str | None = None
+    done: int | None = None
+    total: int | None = None
+    percent: float | None = None
+    eta_seconds: float | None = None
+
+
+class ScoringJobLinks(BaseModel):
+    self: str
+    output: str
+    errors: str
+    evaluation: str
+    logs: str
+    events: str
+    cancel: str
+
+
+class ScoringOutput(BaseModel):
+    predictions_uri: str
+    errors_uri: str
+    images_scored: int
+    images_failed: int
+    evaluation: bool = Field(description="Whether the input had labels to evaluate against.")
+
+
+class ScoringJob(BaseModel):
+    id: str
+    status: JobState
+    sub_status: str | None
+    waiting_reason: str | None
+    progress: ScoringProgress | None
+    model_id: str
+    dataset_id: str | None
+    input_uri: str | None
+    output_format: OutputFormat
+    top_k: int
+    confidence_threshold: float | None
+    batch_size: int | None
+    attempts: int
+    max_attempts: int
+    cancel_requested: bool
+    output: ScoringOutput | None
+    error: JobError | None
+    transitions: list[Transition]
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    links: ScoringJobLinks
+
+
+class Comparison(BaseModel):
+    first_job_id: str
+    second_job_id: str
+    differences: dict[str, Any] = Field(description="second minus first, per metric and class.")

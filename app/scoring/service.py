@@ -1,0 +1,188 @@
+"""Rules for scoring jobs: what may be scored, how a job reads, its outputs and evaluation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.api.pagination import Page, decode_cursor, page_of
+from app.config import Settings
+from app.datasets import service as datasets
+from app.datasets.sources import SourceAccess, SourceNotAllowed
+from app.db.tables import JobRecord
+from app.errors import ApiError, Conflict, InvalidRequest
+from app.jobs import service as jobs
+from app.jobs.repository import JobRepository
+from app.jobs.schemas import JobState
+from app.ml.metrics import Evaluation, compare
+from app.models import service as models
+from app.scoring.schemas import (
+    Comparison,
+    OutputFormat,
+    ScoringJob,
+    ScoringJobCreate,
+    ScoringJobLinks,
+    ScoringOutput,
+    ScoringProgress,
+)
+
+KIND = "scoring"
+MAX_DOWNLOAD_BYTES = 512 * 1024**2
+
+
+def _check_uri(settings: Settings, uri: str, role: str) -> None:
+    try:
+        SourceAccess(settings).check_allowed(uri)
+    except (SourceNotAllowed, ValueError) as exc:
+        raise InvalidRequest(f"{role}: {exc}") from None
+
+
+def submit(
+    session: Session, settings: Settings, body: ScoringJobCreate, idempotency_key: str | None
+) -> JobRecord:
+    try:
+        model = models.get_model(session, body.model_id)
+    except ApiError:
+        raise InvalidRequest(f"model_id {body.model_id!r} does not exist") from None
+    if model.status != "trained" or not model.num_classes:
+        raise InvalidRequest(
+            f"model {body.model_id} is {model.status}; score with a trained "
+            "model (POST /v1/training-jobs makes one)"
+        )
+    if body.top_k > model.num_classes:
+        raise InvalidRequest(
+            f"top_k {body.top_k} is more than the model's {model.num_classes} classes"
+        )
+    if body.dataset_id is not None:
+        try:
+            dataset = datasets.get(session, body.dataset_id)
+        except ApiError:
+            raise InvalidRequest(f"dataset_id {body.dataset_id!r} does not exist") from None
+        if dataset.status != "ready":
+            raise InvalidRequest(f"dataset {dataset.id} is {dataset.status}, not ready")
+    if body.input_uri is not None:
+        _check_uri(settings, body.input_uri, "input_uri")
+    if body.output_uri is not None:
+        _check_uri(settings, body.output_uri, "output_uri")
+    spec = body.model_dump(mode="json")
+    job, _ = jobs.submit(
+        session,
+        KIND,
+        spec,
+        max_attempts=settings.job_max_attempts,
+        model_id=body.model_id,
+        dataset_id=body.dataset_id,
+        idempotency_key=idempotency_key,
+    )
+    return job
+
+
+def to_schema(session: Session, job: JobRecord) -> ScoringJob:
+    spec, result = job.spec, job.result or {}
+    base = f"/v1/scoring-jobs/{job.id}"
+    output = None
+    if job.status == "succeeded" and result:
+        output = ScoringOutput(
+            predictions_uri=result["predictions_uri"],
+            errors_uri=result["errors_uri"],
+            images_scored=result["images_scored"],
+            images_failed=result["images_failed"],
+            evaluation=result.get("evaluation") is not None,
+        )
+    raw = job.progress or {}
+    return ScoringJob(
+        id=job.id,
+        status=JobState(job.status),
+        sub_status=job.sub_status,
+        waiting_reason=jobs.waiting_reason(session, job),
+        progress=ScoringProgress(**{k: raw.get(k) for k in ScoringProgress.model_fields})
+        if raw
+        else None,
+        model_id=spec["model_id"],
+        dataset_id=spec.get("dataset_id"),
+        input_uri=spec.get("input_uri"),
+        output_format=OutputFormat(spec["output_format"]),
+        top_k=spec["top_k"],
+        confidence_threshold=spec.get("confidence_threshold"),
+        batch_size=spec.get("batch_size"),
+        attempts=job.attempts,
+        max_attempts=job.max_attempts,
+        cancel_requested=job.cancel_requested,
+        output=output,
+        error=jobs.error_of(job),
+        transitions=jobs.transitions_of(job),
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+        links=ScoringJobLinks(
+            self=base,
+            output=f"{base}/output",
+            errors=f"{base}/errors",
+            evaluation=f"{base}/evaluation",
+            logs=f"{base}/logs",
+            events=f"{base}/events",
+            cancel=f"{base}/cancel",
+        ),
+    )
+
+
+def get(session: Session, job_id: str) -> JobRecord:
+    return jobs.get(session, KIND, job_id, "scoring job")
+
+
+def list_jobs(
+    session: Session,
+    *,
+    limit: int,
+    cursor: str | None,
+    status: JobState | None,
+    model_id: str | None,
+) -> Page[ScoringJob]:
+    rows = JobRepository(session).list(
+        kind=KIND,
+        limit=limit + 1,
+        after=decode_cursor(cursor) if cursor else None,
+        status=status.value if status else None,
+        model_id=model_id,
+    )
+    return page_of(rows, limit, lambda job: to_schema(session, job))
+
+
+def _finished(session: Session, job_id: str) -> dict[str, Any]:
+    job = get(session, job_id)
+    if job.status != "succeeded" or not job.result:
+        raise Conflict(
+            f"Scoring job {job_id} is {job.status}; its output exists once it has succeeded."
+        )
+    return job.result
+
+
+def evaluation(session: Session, job_id: str) -> dict[str, Any]:
+    result = _finished(session, job_id)
+    if result.get("evaluation") is None:
+        raise Conflict(f"Scoring job {job_id} had no labels, so there is no evaluation.")
+    value: dict[str, Any] = result["evaluation"]
+    return value
+
+
+def output_file(session: Session, settings: Settings, job_id: str, which: str) -> tuple[bytes, str]:
+    """The bytes of a finished job's predictions, errors or confusion-matrix file."""
+    result = _finished(session, job_id)
+    uri = result.get(f"{which}_uri")
+    if uri is None:
+        raise Conflict(f"Scoring job {job_id} has no {which.replace('_', ' ')} file.")
+    store, key = SourceAccess(settings).locate(uri)
+    if store.head(key).size > MAX_DOWNLOAD_BYTES:
+        raise Conflict(f"The file is over {MAX_DOWNLOAD_BYTES} bytes: read it from {uri}.")
+    return store.get_bytes(key), uri
+
+
+def comparison(session: Session, first_id: str, second_id: str) -> Comparison:
+    first = Evaluation.from_dict(evaluation(session, first_id))
+    second = Evaluation.from_dict(evaluation(session, second_id))
+    try:
+        differences = compare(first, second)
+    except ValueError as exc:
+        raise InvalidRequest(str(exc)) from None
+    return Comparison(first_job_id=first_id, second_job_id=second_id, differences=differences)

@@ -1,0 +1,239 @@
+"""The scoring job: stage in the model and the images, score them part by part (a resumed job
+starts after the last part it wrote), then join the parts and evaluate against the labels."""
+
+from __future__ import annotations
+
+import math
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.datasets.service import detect_format
+from app.datasets.snapshot import IndexRow, read_index
+from app.datasets.sources import ObjectCache, SourceAccess
+from app.datasets.tasks import Indexer
+from app.jobs.context import JobContext
+from app.jobs.errors import JobCancelled, JobFailed
+from app.ml.confusion_plot import confusion_matrix_png
+from app.ml.metrics import EvaluationAccumulator
+from app.ml.model_dir import CONFIG_FILE, ModelDirConfig
+from app.ml.predict import TrainedModel, choose_batch_size, load_trained
+from app.scoring import writers
+from app.scoring.chunks import score_chunk
+from app.storage import ObjectNotFound, ObjectStore
+
+PARTS = "parts/"
+
+
+@dataclass(frozen=True)
+class Output:
+    """Where a job's files go: its own storage, or the caller's output_uri."""
+
+    store: ObjectStore
+    prefix: str
+
+    def uri(self, name: str) -> str:
+        return self.store.uri_for(self.prefix + name)
+
+
+def output_of(ctx: JobContext) -> Output:
+    uri = ctx.spec.get("output_uri")
+    if not uri:
+        return Output(ctx.store, f"scoring/{ctx.job_id}/")
+    store, key = SourceAccess(ctx.settings).locate(uri)
+    return Output(store, f"{key}/" if key else "")
+
+
+def _load_model(ctx: JobContext, work: Path) -> TrainedModel:
+    prefix = f"models/{ctx.spec['model_id']}/"
+    folder = work / "model"
+    try:
+        config = ModelDirConfig.from_json(ctx.store.get_bytes(prefix + CONFIG_FILE))
+        folder.mkdir(parents=True)
+        (folder / CONFIG_FILE).write_bytes(config.to_json())
+        if config.weights is None:
+            raise JobFailed("model-not-trained", f"model {ctx.spec['model_id']} has no weights")
+        ctx.store.download_file(prefix + config.weights, folder / config.weights)
+    except ObjectNotFound:
+        raise JobFailed("model-missing", f"model {ctx.spec['model_id']} was deleted") from None
+    return load_trained(folder)
+
+
+def _input(ctx: JobContext, work: Path) -> tuple[list[IndexRow], list[dict[str, Any]]]:
+    if ctx.spec.get("dataset_id"):
+        try:
+            return read_index(ctx.store, ctx.spec["dataset_id"]), []
+        except ObjectNotFound:
+            raise JobFailed("dataset-missing", "the dataset was deleted") from None
+    uri = ctx.spec["input_uri"]
+    fmt = ctx.spec["input_format"]
+    fmt = detect_format(uri).value if fmt == "auto" else fmt
+    indexer = Indexer(ctx, work, uri, fmt, files_prefix=f"scoring/{ctx.job_id}/files/")
+    rows = indexer.collect()
+    errors = [
+        {"id": s["path"], "reason": s["reason"], "message": s["message"]} for s in indexer.skipped
+    ]
+    return rows, errors
+
+
+class Scorer:
+    def __init__(self, ctx: JobContext, work: Path) -> None:
+        self.ctx, self.work = ctx, work
+        self.spec = ctx.spec
+        self.fmt: str = ctx.spec["output_format"]
+        self.out = output_of(ctx)
+        self.cache = ObjectCache(
+            ctx.settings.resolved_cache_dir / "objects", SourceAccess(ctx.settings)
+        )
+
+    def run(self) -> dict[str, Any]:
+        ctx = self.ctx
+        ctx.set_sub_status("staging_data")
+        model = _load_model(ctx, self.work)
+        rows, input_errors = _input(ctx, self.work)
+        if self.spec["top_k"] > len(model.class_names):
+            raise JobFailed(
+                "top-k-too-large",
+                f"top_k {self.spec['top_k']} is more than the "
+                f"model's {len(model.class_names)} classes",
+            )
+        labelled = all(r.label is not None for r in rows)
+        columns = writers.prediction_columns(
+            model.class_names, labelled, self.spec["top_k"], self.spec["confidence_threshold"]
+        )
+        state = dict(ctx.checkpoint or {})
+        if state:
+            ctx.log(f"resuming at part {state['parts_done']}: earlier parts are already written")
+        else:
+            self._put(
+                f"{PARTS}errors-input.{self.fmt}",
+                writers.encode(input_errors, writers.ERROR_COLUMNS, self.fmt),
+            )
+            state = {"parts_done": 0, "scored": 0, "failed": len(input_errors)}
+        accumulator = (
+            EvaluationAccumulator.from_state(state["evaluation"])
+            if "evaluation" in state
+            else EvaluationAccumulator(model.class_names)
+            if labelled
+            else None
+        )
+        ctx.set_sub_status("scoring")
+        part_size = ctx.settings.scoring_part_size
+        parts = math.ceil(len(rows) / part_size)
+        batch_size = self.spec["batch_size"] or choose_batch_size(model)
+        for part in range(state["parts_done"], parts):
+            if ctx.cancel_requested():
+                raise JobCancelled
+            chunk = rows[part * part_size : (part + 1) * part_size]
+            scored = score_chunk(
+                model, chunk, self.cache, batch_size, labelled, ctx.settings.max_image_pixels
+            )
+            self._put(
+                f"{PARTS}part-{part:05d}.{self.fmt}",
+                writers.encode(
+                    writers.prediction_rows(
+                        scored.ids,
+                        scored.categories,
+                        scored.probabilities,
+                        model.class_names,
+                        self.spec["top_k"],
+                        self.spec["confidence_threshold"],
+                    ),
+                    columns,
+                    self.fmt,
+                ),
+            )
+            self._put(
+                f"{PARTS}errors-{part:05d}.{self.fmt}",
+                writers.encode(scored.errors, writers.ERROR_COLUMNS, self.fmt),
+            )
+            if accumulator is not None:
+                accumulator.add(scored.true_indices, scored.known_probabilities)
+            state = {
+                "parts_done": part + 1,
+                "scored": state["scored"] + len(scored.ids),
+                "failed": state["failed"] + len(scored.errors),
+            }
+            if accumulator is not None:
+                state["evaluation"] = accumulator.state()
+            ctx.save_checkpoint(state)
+            done = min((part + 1) * part_size, len(rows))
+            ctx.progress(
+                phase="scoring",
+                done=done,
+                total=len(rows),
+                percent=round(100 * done / max(len(rows), 1), 1),
+            )
+        ctx.set_sub_status("uploading")
+        return self._finish(parts, columns, state, accumulator)
+
+    def _put(self, name: str, data: bytes) -> None:
+        self.out.store.put_bytes(self.out.prefix + name, data)
+
+    def _join(self, names: list[str], dest_name: str, empty: bytes) -> str:
+        local = []
+        for n, name in enumerate(names):
+            path = self.work / f"join-{n}"
+            self.out.store.download_file(self.out.prefix + name, path)
+            local.append(path)
+        joined = self.work / dest_name
+        if local:
+            writers.merge(local, self.fmt, joined)
+        else:
+            joined.write_bytes(empty)
+        self.out.store.put_file(self.out.prefix + dest_name, joined)
+        return self.out.uri(dest_name)
+
+    def _finish(
+        self,
+        parts: int,
+        columns: list[str],
+        state: dict[str, Any],
+        accumulator: EvaluationAccumulator | None,
+    ) -> dict[str, Any]:
+        fmt = self.fmt
+        predictions = self._join(
+            [f"{PARTS}part-{p:05d}.{fmt}" for p in range(parts)],
+            f"predictions.{fmt}",
+            writers.encode([], columns, fmt),
+        )
+        errors = self._join(
+            [f"{PARTS}errors-input.{fmt}", *[f"{PARTS}errors-{p:05d}.{fmt}" for p in range(parts)]],
+            f"errors.{fmt}",
+            writers.encode([], writers.ERROR_COLUMNS, fmt),
+        )
+        result: dict[str, Any] = {
+            "predictions_uri": predictions,
+            "errors_uri": errors,
+            "images_scored": state["scored"],
+            "images_failed": state["failed"],
+            "evaluation": None,
+        }
+        if accumulator is not None and accumulator.count:
+            evaluation = accumulator.result().to_dict()
+            matrix = evaluation["confusion_matrix"]
+            self._put("evaluation.json", _json(evaluation))
+            self._put(
+                "confusion_matrix.png", confusion_matrix_png(matrix["labels"], matrix["matrix"])
+            )
+            result["evaluation"] = evaluation
+            result["confusion_matrix_uri"] = self.out.uri("confusion_matrix.png")
+        self.out.store.delete_prefix(self.out.prefix + PARTS)
+        return result
+
+
+def _json(value: Any) -> bytes:
+    import json
+
+    return json.dumps(value, indent=2).encode()
+
+
+def run(ctx: JobContext) -> dict[str, Any]:
+    ctx.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="score-", dir=ctx.settings.data_dir))
+    try:
+        return Scorer(ctx, work).run()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

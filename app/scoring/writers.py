@@ -1,0 +1,112 @@
+"""Scoring output: one row per image, Azure-compatible columns, as CSV, JSON Lines or Parquet.
+
+Columns: `id`, `category` (labelled input only), `Scored Probabilities_<class>` per class,
+`Scored Labels`, then `Top <i> Label` / `Top <i> Probability` for i = 1..k, and
+`Below Threshold` when a confidence threshold was set."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ERROR_COLUMNS = ["id", "reason", "message"]
+
+
+def prediction_columns(
+    class_names: Sequence[str], labelled: bool, k: int, threshold: float | None
+) -> list[str]:
+    columns = ["id", *(["category"] if labelled else [])]
+    columns += [f"Scored Probabilities_{name}" for name in class_names]
+    columns.append("Scored Labels")
+    for i in range(1, k + 1):
+        columns += [f"Top {i} Label", f"Top {i} Probability"]
+    if threshold is not None:
+        columns.append("Below Threshold")
+    return columns
+
+
+def prediction_rows(
+    ids: Sequence[str],
+    categories: Sequence[str | None] | None,
+    probabilities: Any,
+    class_names: Sequence[str],
+    k: int,
+    threshold: float | None,
+) -> list[dict[str, Any]]:
+    """`probabilities`: an (n x classes) array of floats whose rows sum to 1."""
+    rows = []
+    for n, image_id in enumerate(ids):
+        probs = [float(p) for p in probabilities[n]]
+        order = sorted(range(len(probs)), key=lambda c: (-probs[c], c))[:k]
+        row: dict[str, Any] = {"id": image_id}
+        if categories is not None:
+            row["category"] = categories[n]
+        row |= {f"Scored Probabilities_{c}": p for c, p in zip(class_names, probs, strict=True)}
+        below = threshold is not None and probs[order[0]] < threshold
+        row["Scored Labels"] = None if below else class_names[order[0]]
+        for i, c in enumerate(order, start=1):
+            row[f"Top {i} Label"], row[f"Top {i} Probability"] = class_names[c], probs[c]
+        if threshold is not None:
+            row["Below Threshold"] = below
+        rows.append(row)
+    return rows
+
+
+def encode(rows: list[dict[str, Any]], columns: list[str], fmt: str) -> bytes:
+    if fmt == "jsonl":
+        return "".join(json.dumps(r) + "\n" for r in rows).encode()
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue().encode()
+    if fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pylist(rows, schema=_schema(columns, rows))
+        sink = io.BytesIO()
+        pq.write_table(table, sink)
+        return sink.getvalue()
+    raise ValueError(f"unknown output format {fmt!r}")
+
+
+def _schema(columns: list[str], rows: list[dict[str, Any]]) -> Any:
+    import pyarrow as pa
+
+    def kind(name: str) -> Any:
+        if name.startswith(("Scored Probabilities_", "Top ")) and not name.endswith("Label"):
+            return pa.float64()
+        if name == "Below Threshold":
+            return pa.bool_()
+        return pa.string()
+
+    del rows
+    return pa.schema([(name, kind(name)) for name in columns])
+
+
+def merge(parts: Sequence[Path], fmt: str, dest: Path) -> None:
+    """Join part files into one file, streaming: CSV keeps the first header only."""
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        writer = None
+        for part in parts:
+            table = pq.read_table(part)
+            writer = writer or pq.ParquetWriter(dest, table.schema)
+            writer.write_table(table)
+        if writer is not None:
+            writer.close()
+        return
+    with dest.open("wb") as out:
+        for n, part in enumerate(parts):
+            with part.open("rb") as src:
+                if fmt == "csv" and n > 0:
+                    src.readline()  # the header, already written
+                shutil.copyfileobj(src, out, 1 << 20)
