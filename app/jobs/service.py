@@ -5,17 +5,19 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.api.pagination import Page, decode_cursor, page_of
 from app.db.tables import JobRecord
 from app.db.types import utcnow
 from app.errors import ApiError, NotFound
 from app.jobs.kinds import KINDS
 from app.jobs.repository import JobRepository
-from app.jobs.schemas import JobError, LogLine, LogPage, Transition
+from app.jobs.schemas import JobError, JobState, LogLine, LogPage, Transition
 from app.jobs.states import JobStatus
 
 
@@ -103,6 +105,30 @@ def cancel(session: Session, job: JobRecord) -> JobRecord:
         repo.request_cancel(job.id)
         session.refresh(job)
     return job
+
+
+T = TypeVar("T")
+
+
+def page(
+    session: Session,
+    kind: str,
+    *,
+    limit: int,
+    cursor: str | None,
+    status: JobState | None,
+    model_id: str | None,
+    to_item: Callable[[JobRecord], T],
+) -> Page[T]:
+    """A page of one kind's jobs, newest first, filtered by status and model."""
+    rows = JobRepository(session).list(
+        kind=kind,
+        limit=limit + 1,
+        after=decode_cursor(cursor) if cursor else None,
+        status=status.value if status else None,
+        model_id=model_id,
+    )
+    return page_of(rows, limit, to_item)
 
 
 def log_page(session: Session, job: JobRecord, after: int, limit: int) -> LogPage:

@@ -2,16 +2,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
 from app.api.deps import RuntimeDep, SessionDep, SettingsDep
 from app.api.pagination import Cursor, Limit, Page
 from app.errors import Conflict, InvalidRequest, NotFound, problem_responses
 from app.jobs import service as jobs
+from app.jobs.http import (
+    IdempotencyKey,
+    LastEventId,
+    LogsAfter,
+    LogsLimit,
+    event_responses,
+    event_stream,
+)
 from app.jobs.schemas import JobState, LogPage
 from app.jobs.service import IdempotencyConflict
-from app.jobs.sse import job_events
 from app.scoring import service
 from app.scoring.schemas import Comparison, ScoringJob, ScoringJobCreate
 
@@ -23,14 +30,6 @@ MEDIA_TYPES = {
     "parquet": "application/vnd.apache.parquet",
     "png": "image/png",
 }
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        max_length=200,
-        description="Repeat a request safely: the same key and body return the same job.",
-    ),
-]
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {t: {} for t in MEDIA_TYPES.values()}, "description": "The file"},
     **problem_responses(NotFound, Conflict),
@@ -156,10 +155,7 @@ def scoring_confusion_matrix(job_id: str, session: SessionDep, settings: Setting
     "/{job_id}/logs", name="logs", summary="Log lines", responses=problem_responses(NotFound)
 )
 def scoring_logs(
-    job_id: str,
-    session: SessionDep,
-    after: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    job_id: str, session: SessionDep, after: LogsAfter = 0, limit: LogsLimit = 200
 ) -> LogPage:
     return jobs.log_page(session, service.get(session, job_id), after, limit)
 
@@ -169,24 +165,14 @@ def scoring_logs(
     name="events",
     summary="Live progress (Server-Sent Events)",
     response_class=StreamingResponse,
-    responses={
-        200: {
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
-            "description": "Events `progress`, `log`, `status` and `state`",
-        },
-        **problem_responses(NotFound),
-    },
+    responses=event_responses("`progress`, `log`, `status`"),
 )
 def scoring_events(
     job_id: str,
     request: Request,
     session: SessionDep,
     runtime: RuntimeDep,
-    last_event_id: Annotated[int, Header(alias="Last-Event-ID", ge=0)] = 0,
+    last_event_id: LastEventId = 0,
 ) -> StreamingResponse:
     job = service.get(session, job_id)
-    return StreamingResponse(
-        job_events(request, runtime.sessions, job.id, last_event_id),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache"},
-    )
+    return event_stream(request, runtime, job.id, last_event_id)

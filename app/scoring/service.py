@@ -6,14 +6,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.api.pagination import Page, decode_cursor, page_of
+from app.api.pagination import Page
 from app.config import Settings
 from app.datasets import service as datasets
 from app.datasets.sources import SourceAccess, SourceNotAllowed
 from app.db.tables import JobRecord
 from app.errors import ApiError, Conflict, InvalidRequest
 from app.jobs import service as jobs
-from app.jobs.repository import JobRepository
 from app.jobs.schemas import JobState
 from app.ml.metrics import Evaluation, compare
 from app.models import service as models
@@ -139,14 +138,15 @@ def list_jobs(
     status: JobState | None,
     model_id: str | None,
 ) -> Page[ScoringJob]:
-    rows = JobRepository(session).list(
-        kind=KIND,
-        limit=limit + 1,
-        after=decode_cursor(cursor) if cursor else None,
-        status=status.value if status else None,
+    return jobs.page(
+        session,
+        KIND,
+        limit=limit,
+        cursor=cursor,
+        status=status,
         model_id=model_id,
+        to_item=lambda job: to_schema(session, job),
     )
-    return page_of(rows, limit, lambda job: to_schema(session, job))
 
 
 def _finished(session: Session, job_id: str) -> dict[str, Any]:

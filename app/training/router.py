@@ -2,29 +2,27 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
 from app.api.deps import RuntimeDep, SessionDep, SettingsDep
 from app.api.pagination import Cursor, Limit, Page
 from app.errors import InvalidRequest, NotFound, problem_responses
 from app.jobs import service as jobs
+from app.jobs.http import (
+    IdempotencyKey,
+    LastEventId,
+    LogsAfter,
+    LogsLimit,
+    event_responses,
+    event_stream,
+)
 from app.jobs.schemas import JobState, LogPage
 from app.jobs.service import IdempotencyConflict
-from app.jobs.sse import job_events
 from app.training import service
 from app.training.schemas import MetricsList, TrainingJob, TrainingJobCreate
 
 router = APIRouter(prefix="/v1/training-jobs", tags=["training-jobs"])
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        max_length=200,
-        description="Repeat a request safely: the same key and body return the same job.",
-    ),
-]
 
 
 @router.post(
@@ -96,10 +94,7 @@ def training_metrics(job_id: str, session: SessionDep) -> MetricsList:
     "/{job_id}/logs", name="logs", summary="Log lines", responses=problem_responses(NotFound)
 )
 def training_logs(
-    job_id: str,
-    session: SessionDep,
-    after: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    job_id: str, session: SessionDep, after: LogsAfter = 0, limit: LogsLimit = 200
 ) -> LogPage:
     return jobs.log_page(session, service.get(session, job_id), after, limit)
 
@@ -109,24 +104,14 @@ def training_logs(
     name="events",
     summary="Live progress (Server-Sent Events)",
     response_class=StreamingResponse,
-    responses={
-        200: {
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
-            "description": "Events `progress`, `metrics`, `log`, `status` and `state`",
-        },
-        **problem_responses(NotFound),
-    },
+    responses=event_responses("`progress`, `metrics`, `log`, `status`"),
 )
 def training_events(
     job_id: str,
     request: Request,
     session: SessionDep,
     runtime: RuntimeDep,
-    last_event_id: Annotated[int, Header(alias="Last-Event-ID", ge=0)] = 0,
+    last_event_id: LastEventId = 0,
 ) -> StreamingResponse:
     job = service.get(session, job_id)
-    return StreamingResponse(
-        job_events(request, runtime.sessions, job.id, last_event_id),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache"},
-    )
+    return event_stream(request, runtime, job.id, last_event_id)

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.api.pagination import Page, decode_cursor, page_of
+from app.api.pagination import Page
 from app.config import Settings
 from app.datasets import service as datasets
 from app.db.tables import DatasetRecord, JobRecord, TransformRecord
@@ -188,14 +188,15 @@ def list_jobs(
     status: JobState | None,
     model_id: str | None,
 ) -> Page[TrainingJob]:
-    rows = JobRepository(session).list(
-        kind=KIND,
-        limit=limit + 1,
-        after=decode_cursor(cursor) if cursor else None,
-        status=status.value if status else None,
+    return jobs.page(
+        session,
+        KIND,
+        limit=limit,
+        cursor=cursor,
+        status=status,
         model_id=model_id,
+        to_item=lambda job: to_schema(session, job),
     )
-    return page_of(rows, limit, lambda job: to_schema(session, job))
 
 
 def metrics(session: Session, job_id: str) -> MetricsList:
