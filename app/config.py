@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     file_source_roots: Annotated[list[Path], NoDecode] = Field(default_factory=list)
     s3_source_prefixes: Annotated[list[str], NoDecode] = Field(default_factory=list)
     max_image_pixels: int = Field(89_478_485, ge=1, description="Pillow's default bomb limit.")
+    # Untrusted archives: caps that stop zip and tar bombs while they are being extracted.
+    archive_max_entries: int = Field(200_000, ge=1)
+    archive_max_total_bytes: int = Field(20 * 1024**3, ge=1)
+    archive_max_ratio: float = Field(200.0, gt=1, description="Uncompressed / compressed.")
     image_decode_timeout_s: float = Field(30.0, gt=0)
     scoring_part_size: int = Field(2048, ge=1, description="Images per output part (resume unit).")
     predict_max_images: int = Field(32, ge=1, description="Images per real-time request.")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.config import Settings
 from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade_to_head
+from app.jobs.kinds import load_builtin_kinds
 from app.scoring.realtime import ModelCache
 from app.storage import ObjectStore, open_store
 from app.weights.store import WeightsStore
@@ -26,6 +27,7 @@ class Runtime:
 
     @classmethod
     def start(cls, settings: Settings, migrate: bool = True) -> Runtime:
+        load_builtin_kinds()  # submitting needs the kinds even where no runner runs
         engine = make_engine(settings.resolved_database_url)
         if migrate:
             upgrade_to_head(engine)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.datasets.archive import ArchiveRejected, safe_extract
+from app.datasets.archive import ArchiveLimits, ArchiveRejected, safe_extract
 from app.datasets.layout import LayoutError, discover, discover_keys
 from app.datasets.manifest import ManifestError, parse_manifest, resolve_ref
 from app.datasets.probe import probe_many
@@ -92,7 +92,15 @@ class Indexer:
         ref = self._head(self.uri, what="archive")
         archive = self.cache.fetch(ref)
         extracted = self.work / "extracted"
-        safe_extract(archive, extracted)
+        safe_extract(
+            archive,
+            extracted,
+            ArchiveLimits(
+                max_entries=self.settings.archive_max_entries,
+                max_total_bytes=self.settings.archive_max_total_bytes,
+                max_ratio=self.settings.archive_max_ratio,
+            ),
+        )
         layout = discover(extracted)
         self._skip_all(layout.skipped)
         # The images move into the dataset's own folder, so the snapshot outlives the archive.
