@@ -91,6 +91,16 @@ class Settings(BaseSettings):
     predict_max_bytes: int = Field(32 * 1024**2, ge=1, description="Real-time request body cap.")
     predict_cache_models: int = Field(2, ge=1, description="Trained models kept loaded.")
     max_upload_bytes: int = Field(2 * 1024**3, ge=1)
+    # Request limits (README "Limits"): bodies (413; the routes that take more are listed in
+    # app/api/limits.py), requests per caller (429; in memory, per process), sizes (422).
+    max_request_bytes: int = Field(16 * 1024**2, ge=1, description="Body cap of other routes.")
+    rate_limit_per_minute: int = Field(
+        600, ge=0, description="Steady /v1 requests per caller per minute; 0 disables the limit."
+    )
+    rate_limit_burst: int = Field(
+        100, ge=0, description="Requests a caller may make at once; 0 disables the limit."
+    )
+    max_batch_size: int = Field(4096, ge=1, description="batch_size of training/scoring jobs.")
     cache_dir: Path | None = Field(
         None, description="Local copies of S3 objects; default data_dir/cache."
     )

@@ -10,6 +10,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.storage.base import StorageError
@@ -45,10 +47,15 @@ class ApiError(Exception):
     code: ClassVar[str] = "internal-error"
     title: ClassVar[str] = "Internal server error"
     headers: ClassVar[dict[str, str] | None] = None
+    # Response headers worth declaring in the OpenAPI: name -> what it says.
+    documented_headers: ClassVar[dict[str, str]] = {}
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+    def response_headers(self) -> dict[str, str] | None:
+        return self.headers
 
 
 class NotFound(ApiError):
@@ -64,8 +71,29 @@ class Conflict(ApiError):
     status, code, title = 409, "conflict", "The resource is not in a state that allows this"
 
 
+class MalformedBody(ApiError):
+    """FastAPI's and Starlette's 400 for a body they cannot parse at all (JSON that is not UTF-8,
+    a broken multipart body). app.openapi declares it on every operation that takes a body."""
+
+    status, code, title = 400, "malformed-body", "The request body could not be parsed"
+
+
 class PayloadTooLarge(ApiError):
     status, code, title = 413, "payload-too-large", "Request body too large"
+
+
+class RateLimited(ApiError):
+    status, code, title = 429, "rate-limited", "Too many requests"
+    documented_headers: ClassVar[dict[str, str]] = {
+        "Retry-After": "Whole seconds to wait before the next request is let in."
+    }
+
+    def __init__(self, detail: str, retry_after_s: int) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s
+
+    def response_headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_s)}
 
 
 class InvalidRequest(ApiError):
@@ -82,6 +110,10 @@ class ValidationFailed(ApiError):
 
 class WeightsUnavailable(ApiError):
     status, code, title = 422, "weights-unavailable", "Pretrained weights are not available"
+
+
+class DatabaseUnavailable(ApiError):
+    status, code, title = 503, "database-unavailable", "The database is unavailable"
 
 
 class StorageUnavailable(ApiError):
@@ -123,10 +155,14 @@ def problem_responses(*errors: type[ApiError]) -> dict[int | str, dict[str, Any]
         entry = out.setdefault(error.status, {"model": Problem, "description": ""})
         titles = [t for t in entry["description"].split(" | ") if t]
         entry["description"] = " | ".join([*titles, f"{error.title} (`{error.code}`)"])
+        for name, what in error.documented_headers.items():
+            header = {"description": what, "schema": {"type": "string"}}
+            entry.setdefault("headers", {})[name] = header
     return out
 
 
 _HTTP_CODES = {
+    400: (MalformedBody.code, MalformedBody.title),
     404: ("not-found", "Resource not found"),
     405: ("method-not-allowed", "Method not allowed"),
     413: ("payload-too-large", "Request body too large"),
@@ -149,7 +185,12 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
         return problem_response(
-            exc.status, exc.code, exc.title, exc.detail, request.url.path, headers=exc.headers
+            exc.status,
+            exc.code,
+            exc.title,
+            exc.detail,
+            request.url.path,
+            headers=exc.response_headers(),
         )
 
     @app.exception_handler(RequestValidationError)
@@ -186,6 +227,20 @@ def install_error_handlers(app: FastAPI) -> None:
             str(exc.detail),
             request.url.path,
             headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(SQLAlchemyTimeoutError)
+    @app.exception_handler(OperationalError)
+    async def _database(request: Request, exc: Exception) -> JSONResponse:
+        # The database is overloaded or unreachable: the caller should retry, not report a bug.
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return problem_response(
+            DatabaseUnavailable.status,
+            DatabaseUnavailable.code,
+            DatabaseUnavailable.title,
+            "The database is busy or unreachable; nothing was changed. Retry shortly.",
+            request.url.path,
+            headers={"Retry-After": "1"},
         )
 
     @app.exception_handler(Exception)

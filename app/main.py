@@ -7,11 +7,21 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI
 
-from app.api.deps import current_caller
+from app.api.deps import current_caller, refuse_nul_characters
+from app.api.limits import BodySizeLimit
+from app.api.ratelimit import RateLimit
 from app.architectures.router import router as architectures_router
 from app.config import Settings, get_settings
 from app.datasets.router import router as datasets_router
-from app.errors import Unauthorized, ValidationFailed, install_error_handlers, problem_responses
+from app.errors import (
+    DatabaseUnavailable,
+    PayloadTooLarge,
+    RateLimited,
+    Unauthorized,
+    ValidationFailed,
+    install_error_handlers,
+    problem_responses,
+)
 from app.health.router import router as health_router
 from app.jobs.runner import start_in_thread
 from app.models.router import router as models_router
@@ -25,7 +35,9 @@ from app.transforms.router import router as transforms_router
 DESCRIPTION = """Turn labelled image directories into trained image classifiers.
 
 Every `/v1` route needs an API key (`Authorization: Bearer <key>`) when the server has keys
-configured. Errors are `application/problem+json` documents with a stable `code`."""
+configured. Errors are `application/problem+json` documents with a stable `code`. Each caller
+has a request rate (429 `rate-limited`, with `Retry-After`) and bodies have a size cap (413
+`payload-too-large`)."""
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -51,10 +63,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=operation_id,
     )
     install_error_handlers(app)
+    # The last added runs first: a caller over its rate is refused before its body is read.
+    app.add_middleware(BodySizeLimit, settings=lambda: app.state.runtime.settings)
+    app.add_middleware(RateLimit, settings=lambda: app.state.runtime.settings)
 
     v1 = APIRouter(
-        dependencies=[Depends(current_caller)],
-        responses=problem_responses(Unauthorized, ValidationFailed),
+        dependencies=[Depends(current_caller), Depends(refuse_nul_characters)],
+        responses=problem_responses(
+            Unauthorized, ValidationFailed, PayloadTooLarge, RateLimited, DatabaseUnavailable
+        ),
     )
     v1.include_router(architectures_router)
     v1.include_router(models_router)

@@ -56,3 +56,13 @@ def test_every_error_response_is_declared_as_problem_json() -> None:
                     )
                     schema = response["content"]["application/problem+json"]["schema"]
                     assert schema == {"$ref": "#/components/schemas/Problem"}
+
+
+def test_every_operation_that_takes_a_body_declares_the_malformed_body_400() -> None:
+    for path, item in served()["paths"].items():
+        for method, operation in item.items():
+            if "requestBody" in operation:
+                assert "malformed-body" in operation["responses"]["400"]["description"], (
+                    method,
+                    path,
+                )

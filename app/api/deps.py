@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -70,6 +71,11 @@ def key_matches(presented: str, hashes: list[str]) -> bool:
     return matched
 
 
+def key_fingerprint(key: str) -> str:
+    """A caller's identity in logs and rate limits: a short hash, never the key itself."""
+    return "key:" + hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
 def current_caller(
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -81,7 +87,22 @@ def current_caller(
         raise Unauthorized("Send an API key as 'Authorization: Bearer <key>'.")
     if not key_matches(credentials.credentials, settings.api_key_hashes):
         raise Unauthorized("The API key is not valid for this server.")
-    return "key:" + hashlib.sha256(credentials.credentials.encode()).hexdigest()[:12]
+    return key_fingerprint(credentials.credentials)
 
 
 CurrentCallerDep = Annotated[str, Depends(current_caller)]
+
+
+def refuse_nul_characters(request: Request) -> None:
+    """No path or query parameter may hold a NUL character (bodies: app.api.fields.Text).
+    PostgreSQL cannot compare one, so it would fail deep in a query instead of a 422 here."""
+    params = [("path", name, str(value)) for name, value in request.path_params.items()]
+    params += [("query", name, value) for name, value in request.query_params.multi_items()]
+    found = [(where, name) for where, name, value in params if "\x00" in value]
+    if found:
+        raise RequestValidationError(
+            [
+                {"type": "string_nul", "loc": loc, "msg": "must not contain NUL characters"}
+                for loc in found
+            ]
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Generic, Protocol, TypeVar
 
 from fastapi import Query
@@ -54,10 +54,11 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
     try:
         created, _, id_ = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
         when = datetime.fromisoformat(created)
-        if when.tzinfo is None or not id_:
+        if when.tzinfo is None or not id_ or "\x00" in id_:
             raise ValueError("incomplete cursor")
-        return when, id_
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+        # In UTC as the columns are; a date that cannot be (year 1 at +14:00) raises here
+        return when.astimezone(UTC), id_
+    except (binascii.Error, UnicodeDecodeError, ValueError, OverflowError):
         raise InvalidRequest(
             "cursor is not one this server issued; start again without it"
         ) from None

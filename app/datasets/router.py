@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
 from app.api.deps import SessionDep, SettingsDep, StorageDep
+from app.api.fields import Text
 from app.api.pagination import Cursor, Limit, Page
 from app.datasets import service, uploads
 from app.datasets.schemas import (
@@ -64,8 +65,8 @@ def upload_dataset(
     settings: SettingsDep,
     store: StorageDep,
     response: Response,
-    name: Annotated[str | None, Form(min_length=1, max_length=200)] = None,
-    description: Annotated[str | None, Form(max_length=4000)] = None,
+    name: Annotated[Text | None, Form(min_length=1, max_length=200)] = None,
+    description: Annotated[Text | None, Form(max_length=4000)] = None,
 ) -> Dataset:
     record = uploads.register_upload(session, settings, store, file, name, description)
     response.headers["Location"] = f"/v1/datasets/{record.id}"

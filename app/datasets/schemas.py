@@ -3,7 +3,9 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
+
+from app.api.fields import Text
 
 
 class SourceFormat(StrEnum):
@@ -25,7 +27,7 @@ class DatasetCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    source_uri: str = Field(
+    source_uri: Text = Field(
         min_length=6,
         max_length=2048,
         description="file:// or s3:// URI of a class-folder tree, an archive (.zip, .tar, "
@@ -34,8 +36,8 @@ class DatasetCreate(BaseModel):
         examples=["s3://my-bucket/pets/", "file:///data/sources/pets.zip"],
     )
     format: SourceFormat = Field(SourceFormat.AUTO, description="auto: from the URI's ending.")
-    name: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = Field(None, max_length=4000)
+    name: Text | None = Field(None, min_length=1, max_length=200)
+    description: Text | None = Field(None, max_length=4000)
 
 
 class ImageStats(BaseModel):
@@ -92,10 +94,12 @@ class SplitRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    fraction: float = Field(0.9, gt=0, lt=1, description="Share of images in the first output.")
-    seed: int = Field(42, ge=0, le=2**32 - 1)
-    first_name: str | None = Field(None, min_length=1, max_length=200)
-    second_name: str | None = Field(None, min_length=1, max_length=200)
+    fraction: StrictFloat = Field(
+        0.9, gt=0, lt=1, description="Share of images in the first output."
+    )
+    seed: StrictInt = Field(42, ge=0, le=2**32 - 1)
+    first_name: Text | None = Field(None, min_length=1, max_length=200)
+    second_name: Text | None = Field(None, min_length=1, max_length=200)
 
 
 class SplitResult(BaseModel):

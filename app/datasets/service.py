@@ -104,7 +104,7 @@ def register(
     try:
         SourceAccess(settings).check_allowed(body.source_uri)
     except (SourceNotAllowed, ValueError) as exc:
-        raise InvalidRequest(str(exc)) from None
+        raise InvalidRequest(f"source_uri: {exc}") from None
     fmt = detect_format(body.source_uri) if body.format is SourceFormat.AUTO else body.format
     dataset_id = dataset_id or str(uuid.uuid4())
     job, _ = jobs.submit(

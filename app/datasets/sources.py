@@ -1,18 +1,32 @@
 """Reading image sources by URI (file:// or s3://), confined to the roots the server allows, and
-a local cache of S3 objects keyed by ETag so repeated jobs do not download twice."""
+a local cache of S3 objects keyed by ETag so repeated jobs do not download twice.
+
+Confinement checks one canonical form of a URI and reads exactly that form, so no later decoding
+or link can move the read elsewhere. A file:// URI is percent-decoded once and then resolved
+(every symbolic link followed) before it is compared with the roots; the resolved path is what
+is opened. An s3:// key is used literally (S3 decodes nothing), so a key that some layer could
+decode into '..' or a separator is refused rather than guessed at. Both refuse '.', '..' and
+empty ('//') segments, backslashes and control characters, also when percent-encoded (even twice).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlparse
+from urllib.parse import quote, unquote, urlparse
 
 from app.config import Settings
 from app.storage import ObjectChanged, ObjectInfo, ObjectStore, open_store
 from app.storage.s3 import parse_s3_uri
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_DECODE_ROUNDS = 3
+FILE_ROOT = "file:///"
 
 
 class SourceNotAllowed(ValueError):
@@ -26,11 +40,96 @@ class ObjectRef:
     etag: str
 
 
-def _local_path(uri: str) -> Path:
-    parsed = urlparse(uri)
-    if parsed.netloc not in ("", "localhost"):
+@dataclass(frozen=True)
+class Location:
+    """Where a URI really points: a store (`file:///` or `s3://bucket`) and a key in it, with no
+    leading or trailing '/' ('' for the store's root)."""
+
+    root: str
+    key: str
+
+    def within(self, other: Location) -> bool:
+        return self.root == other.root and (
+            not other.key or self.key == other.key or self.key.startswith(other.key + "/")
+        )
+
+
+def _segment_problem(segment: str) -> str | None:
+    """Why a raw path segment is refused, or None. Decoded repeatedly, so that no layer that
+    decodes once more (a proxy, an S3-compatible server) can turn it into a traversal."""
+    for _ in range(_DECODE_ROUNDS + 1):
+        if segment in (".", ".."):
+            return "'.' and '..' segments are not allowed (percent-encoded ones neither)"
+        if "/" in segment or "\\" in segment:
+            return "backslashes and percent-encoded '/' or '\\' are not allowed"
+        if _CONTROL.search(segment):
+            return "control characters (NUL included) are not allowed"
+        try:
+            decoded = unquote(segment, errors="strict")
+        except UnicodeDecodeError:
+            return "percent-encoded bytes must be UTF-8"
+        if decoded == segment:
+            return None
+        segment = decoded
+    return "too many layers of percent-encoding"
+
+
+def _segments(uri: str, path: str) -> list[str]:
+    """The raw segments of an absolute '/'-separated path (empty ones only first and last)."""
+    parts = path.split("/")
+    for n, part in enumerate(parts):
+        if not part and 0 < n < len(parts) - 1:
+            raise SourceNotAllowed(f"{uri!r}: empty segments ('//') are not allowed")
+        problem = _segment_problem(part)
+        if problem:
+            raise SourceNotAllowed(f"{uri!r}: {problem}")
+    return [part for part in parts if part]
+
+
+def _file_path(uri: str) -> Path:
+    """The absolute path a file:// URI names, decoded once, not yet resolved."""
+    host, slash, path = uri.removeprefix("file://").partition("/")
+    if host not in ("", "localhost"):
         raise SourceNotAllowed(f"{uri!r}: file URIs name a path on the server, file:///path")
-    return Path(unquote(parsed.path))
+    if not slash:
+        raise SourceNotAllowed(f"{uri!r}: no path; write file:///absolute/path")
+    if "?" in path or "#" in path:
+        raise SourceNotAllowed(f"{uri!r}: percent-encode '?' and '#' in file names (%3F, %23)")
+    return Path("/", *(unquote(part, errors="strict") for part in _segments(uri, "/" + path)))
+
+
+def parse_location(uri: str) -> Location:
+    """The canonical location of a URI (symbolic links resolved), or SourceNotAllowed."""
+    if _CONTROL.search(uri) or "\\" in uri:
+        raise SourceNotAllowed(f"{uri!r}: backslashes and control characters are not allowed")
+    if uri.startswith("file://"):
+        try:
+            real = _file_path(uri).resolve()
+        except (OSError, RuntimeError) as exc:  # a link loop, a name too long
+            raise SourceNotAllowed(f"{uri!r}: {exc}") from None
+        return Location(FILE_ROOT, str(real).lstrip("/"))
+    if uri.startswith("s3://"):
+        bucket, _, key = uri.removeprefix("s3://").partition("/")
+        if not _BUCKET.match(bucket):
+            raise SourceNotAllowed(f"{uri!r}: {bucket!r} is not an S3 bucket name")
+        return Location(f"s3://{bucket}", "/".join(_segments(uri, "/" + key)))
+    raise SourceNotAllowed(f"{uri!r}: use a file:// or s3:// URI (lowercase)")
+
+
+def child_uri(folder_uri: str, key: str) -> str:
+    """The URI of `key` (relative, '/'-separated, as listed) in a folder URI: percent-encoded for
+    file:// (a file named 'a#1.png' or '100%.png' reads back as itself), literal for s3://."""
+    base = folder_uri.rstrip("/")
+    return f"{base}/{quote(key)}" if base.startswith("file://") else f"{base}/{key}"
+
+
+def _own_location(settings: Settings) -> Location:
+    uri = settings.resolved_storage_uri
+    if uri.startswith("s3://"):
+        bucket, prefix = parse_s3_uri(uri)
+        return Location(f"s3://{bucket}", prefix.strip("/"))
+    path = Path(unquote(urlparse(uri).path)).resolve()
+    return Location(FILE_ROOT, str(path).lstrip("/"))
 
 
 class SourceAccess:
@@ -39,42 +138,44 @@ class SourceAccess:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._stores: dict[str, ObjectStore] = {}
+        self._own = _own_location(settings)
+        self._file_roots = settings.resolved_file_source_roots
+        self._s3_prefixes: list[Location] = []
+        for prefix in settings.s3_source_prefixes:
+            bucket, key = parse_s3_uri(prefix)
+            self._s3_prefixes.append(Location(f"s3://{bucket}", key.strip("/")))
 
-    def check_allowed(self, uri: str) -> None:
-        if "\x00" in uri or any(p in ("..", ".") for p in PurePosixPath(urlparse(uri).path).parts):
-            raise SourceNotAllowed(f"{uri!r}: '.' and '..' segments are not allowed")
-        own = self.settings.resolved_storage_uri.rstrip("/") + "/"
-        if uri.startswith(own):
-            return  # the service's own storage (uploads, extracted archives)
-        if uri.startswith("file://"):
-            path = _local_path(uri).resolve()
-            roots = self.settings.resolved_file_source_roots
-            if not any(path.is_relative_to(root) for root in roots):
-                allowed = ", ".join(root.as_uri() for root in roots)
+    def check_allowed(self, uri: str, *, write: bool = False) -> Location:
+        """Where `uri` points, if the server may read it (or, with `write`, write there): under a
+        file root or an S3 prefix, or, for reading only, in the service's own storage (uploads,
+        extracted archives). Writing there could overwrite other jobs' and models' files."""
+        location = parse_location(uri)
+        if location.within(self._own):
+            if write:
+                raise SourceNotAllowed(
+                    f"{uri!r} is inside the service's own storage; write to a folder of yours"
+                )
+            return location
+        if location.root == FILE_ROOT:
+            path = Path("/", location.key)
+            if not any(path.is_relative_to(root) for root in self._file_roots):
+                allowed = ", ".join(root.as_uri() for root in self._file_roots)
                 raise SourceNotAllowed(
                     f"{uri!r} is outside the folders this server reads: {allowed}"
                 )
-        elif uri.startswith("s3://"):
-            bucket, key = parse_s3_uri(uri)
-            prefixes = self.settings.s3_source_prefixes
-            full = f"s3://{bucket}/{key}"
-            if prefixes and not any(full.startswith(p.rstrip("/") + "/") for p in prefixes):
-                raise SourceNotAllowed(f"{uri!r} is outside the S3 prefixes this server reads")
-        else:
-            raise SourceNotAllowed(f"{uri!r}: use a file:// or s3:// URI")
+        elif self._s3_prefixes and not any(location.within(p) for p in self._s3_prefixes):
+            allowed = ", ".join(self.settings.s3_source_prefixes)
+            raise SourceNotAllowed(
+                f"{uri!r} is outside the S3 prefixes this server reads: {allowed}"
+            )
+        return location
 
-    def locate(self, uri: str) -> tuple[ObjectStore, str]:
-        """The store holding `uri` and the object's key in it."""
-        self.check_allowed(uri)
-        if uri.startswith("s3://"):
-            bucket, key = parse_s3_uri(uri)
-            root = f"s3://{bucket}"
-            key = key.rstrip("/")
-        else:
-            root, key = "file:///", str(_local_path(uri).resolve()).lstrip("/")
-        if root not in self._stores:
-            self._stores[root] = open_store(root, self.settings)
-        return self._stores[root], key
+    def locate(self, uri: str, *, write: bool = False) -> tuple[ObjectStore, str]:
+        """The store holding `uri` and the object's key in it: the checked location itself."""
+        location = self.check_allowed(uri, write=write)
+        if location.root not in self._stores:
+            self._stores[location.root] = open_store(location.root, self.settings)
+        return self._stores[location.root], location.key
 
     def list_folder(self, uri: str) -> list[ObjectInfo]:
         """Objects under a folder URI, keys relative to it."""

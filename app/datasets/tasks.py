@@ -16,7 +16,13 @@ from app.datasets.layout import LayoutError, discover, discover_keys
 from app.datasets.manifest import ManifestError, parse_manifest, resolve_ref
 from app.datasets.probe import probe_many
 from app.datasets.snapshot import IndexRow, dataset_prefix, summarise, write_snapshot
-from app.datasets.sources import ObjectCache, ObjectRef, SourceAccess, SourceNotAllowed
+from app.datasets.sources import (
+    ObjectCache,
+    ObjectRef,
+    SourceAccess,
+    SourceNotAllowed,
+    child_uri,
+)
 from app.jobs.context import JobContext
 from app.jobs.errors import JobFailed
 from app.ml.images import ImageInfo, is_supported_name
@@ -82,11 +88,14 @@ class Indexer:
             raise JobFailed("source-empty", f"nothing found at {uri}")
         layout = discover_keys(sorted(infos))
         self._skip_all(layout.skipped)
-        base = uri.rstrip("/")
-        return [
-            Candidate(ObjectRef(f"{base}/{key}", infos[key].size, infos[key].etag), label, key)
-            for key, label in layout.entries
-        ]
+        return self._allowed(
+            [
+                Candidate(
+                    ObjectRef(child_uri(uri, key), infos[key].size, infos[key].etag), label, key
+                )
+                for key, label in layout.entries
+            ]
+        )
 
     def _from_archive(self) -> list[Candidate]:
         ref = self._head(self.uri, what="archive")
@@ -111,12 +120,28 @@ class Indexer:
                 pool.map(lambda e: store.put_file(prefix + e[0], extracted / e[0]), layout.entries)
             )
         infos = {i.key[len(prefix) :]: i for i in store.list(prefix)}
-        return [
-            Candidate(
-                ObjectRef(store.uri_for(prefix + rel), infos[rel].size, infos[rel].etag), label, rel
-            )
-            for rel, label in layout.entries
-        ]
+        return self._allowed(
+            [
+                Candidate(
+                    ObjectRef(store.uri_for(prefix + rel), infos[rel].size, infos[rel].etag),
+                    label,
+                    rel,
+                )
+                for rel, label in layout.entries
+            ]
+        )
+
+    def _allowed(self, candidates: list[Candidate]) -> list[Candidate]:
+        """Skip the files the source rules refuse (a name that decodes to '..', say)."""
+        kept = []
+        for candidate in candidates:
+            try:
+                self.access.check_allowed(candidate.ref.uri)
+            except SourceNotAllowed as exc:
+                self._skip(candidate.display, "invalid-key", str(exc))
+            else:
+                kept.append(candidate)
+        return kept
 
     def _from_manifest(self, fmt: str) -> list[Candidate]:
         ref = self._head(self.uri, what="manifest")

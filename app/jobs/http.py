@@ -20,17 +20,39 @@ IdempotencyKey = Annotated[
         description="Repeat a request safely: the same key and body return the same job.",
     ),
 ]
+# Event ids come from job_events.id, an INTEGER column (32 bits on PostgreSQL): a larger one
+# could never have been issued, and PostgreSQL refuses to compare it with the column.
+MAX_EVENT_ID = 2**31 - 1
 LastEventId = Annotated[
-    int, Header(alias="Last-Event-ID", ge=0, description="Resume a stream after this event.")
+    int,
+    Header(
+        alias="Last-Event-ID",
+        ge=0,
+        le=MAX_EVENT_ID,
+        description="Resume a stream after this event.",
+    ),
 ]
-LogsAfter = Annotated[int, Query(ge=0, description="`next_after` of the previous page.")]
+LogsAfter = Annotated[
+    int, Query(ge=0, le=MAX_EVENT_ID, description="`next_after` of the previous page.")
+]
 LogsLimit = Annotated[int, Query(ge=1, le=1000)]
+# One event of the stream, as OpenAPI 3.2 (and FastAPI's own EventSourceResponse) describe one;
+# `data` is a JSON document.
+SSE_EVENT: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "event": {"type": "string"},
+        "data": {"type": "string", "contentMediaType": "application/json"},
+        "id": {"type": "string"},
+        "retry": {"type": "integer", "minimum": 0},
+    },
+}
 
 
 def event_responses(events: str) -> dict[int | str, dict[str, Any]]:
     return {
         200: {
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            "content": {"text/event-stream": {"itemSchema": SSE_EVENT}},
             "description": f"Events {events} and `state`; the stream ends with the job",
         },
         **problem_responses(NotFound),

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
+
+# The runner compares it with the elapsed seconds as a float: an integer beyond a float's range
+# (JSON allows any) failed every runner tick while the job ran. 2**31 - 1 s is 68 years.
+MaxRuntimeSeconds = Annotated[StrictInt, Field(ge=1, le=2**31 - 1)]
 
 
 class JobState(StrEnum):

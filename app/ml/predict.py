@@ -94,8 +94,12 @@ def read_trained_config(folder: Path) -> ModelDirConfig:
     return config
 
 
-def load_trained(folder: Path, device: str = "auto") -> TrainedModel:
-    """Load a local copy of a trained model directory for inference on `device`."""
+def load_trained(folder: Path, device: str = "auto", *, compile: bool = False) -> TrainedModel:
+    """Load a local copy of a trained model directory for inference on `device`.
+
+    `compile` wraps the network's forward in torch.compile (in place: the weights and their
+    names do not change). The first batches of each new shape are then slow while it compiles;
+    on the CPU it needs a C++ compiler. Off by default."""
     folder = Path(folder)
     config = read_trained_config(folder)
     assert config.class_names is not None and config.weights is not None
@@ -105,6 +109,8 @@ def load_trained(folder: Path, device: str = "auto") -> TrainedModel:
     cuda = target.type == "cuda"
     if cuda:
         network.to(memory_format=torch.channels_last)
+    if compile:
+        network.compile()
     amp = torch.bfloat16 if cuda and torch.cuda.is_bf16_supported() else None
     assert config.inference_transform is not None
     spec = TransformSpec.from_dict(config.inference_transform)
@@ -143,6 +149,12 @@ def _load_network(weights: Path, config: ModelDirConfig) -> nn.Module:
 def predict_tensors(model: TrainedModel, batch: torch.Tensor) -> torch.Tensor:
     """Probabilities (float32, on the CPU) for a batch of already transformed images (N, 3, H, W):
     what a DataLoader over `model.transform` yields."""
+    return device_probabilities(model, batch).cpu()
+
+
+def device_probabilities(model: TrainedModel, batch: torch.Tensor) -> torch.Tensor:
+    """predict_tensors, left on the model's device: a caller that copies them back later (or
+    without blocking) keeps the GPU busy meanwhile."""
     runtime = model.runtime
     fmt = torch.channels_last if runtime.channels_last else torch.contiguous_format
     with torch.inference_mode():
@@ -150,7 +162,7 @@ def predict_tensors(model: TrainedModel, batch: torch.Tensor) -> torch.Tensor:
         with runtime.autocast():
             logits = model.network(inputs)
         # Softmax in float32 even under autocast: bf16 keeps only ~3 significant digits.
-        return torch.softmax(logits.float(), dim=1).cpu()
+        return torch.softmax(logits.float(), dim=1)
 
 
 def predict_proba(

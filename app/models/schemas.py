@@ -4,8 +4,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
+from app.api.fields import Text
 from app.ml.architectures import DEFAULT_ARCHITECTURE, Architecture, Family
 
 Tag = Annotated[
@@ -24,18 +25,18 @@ class ModelCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     architecture: Architecture = Field(DEFAULT_ARCHITECTURE, description="Network to build.")
-    pretrained: bool = Field(
+    pretrained: StrictBool = Field(
         True, description="Start from ImageNet weights (from the weights store)."
     )
-    zero_init_residual: bool = Field(
+    zero_init_residual: StrictBool = Field(
         False,
         description="ResNet family only: zero-init the last BatchNorm of each residual branch.",
     )
-    memory_efficient: bool = Field(
+    memory_efficient: StrictBool = Field(
         False, description="DenseNet only: gradient checkpointing (less memory, slower)."
     )
-    name: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = Field(None, max_length=4000)
+    name: Text | None = Field(None, min_length=1, max_length=200)
+    description: Text | None = Field(None, max_length=4000)
     tags: list[Tag] = Field(default_factory=list, max_length=50)
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 
 from app.api.deps import RuntimeDep
 from app.errors import Conflict, InvalidRequest, NotFound, PayloadTooLarge, problem_responses
@@ -86,19 +87,8 @@ _BODY = {
 }
 
 
-async def _read_capped(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(
-            f"the request body is over {limit} bytes; send fewer or smaller "
-            "images, or score them with a scoring job"
-        )
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise PayloadTooLarge(f"the request body is over {limit} bytes")
-    return bytes(body)
+def _too_many_images(limit: int) -> InvalidRequest:
+    return InvalidRequest(f"at most {limit} images per request; score more with a scoring job")
 
 
 async def _images(request: Request, body: bytes, runtime: Runtime) -> list[ImageInput]:
@@ -110,7 +100,12 @@ async def _images(request: Request, body: bytes, runtime: Runtime) -> list[Image
         async def replay() -> dict[str, Any]:
             return {"type": "http.request", "body": body, "more_body": False}
 
-        form = await Request(request.scope, replay).form(max_files=limit + 1, max_fields=10)
+        try:
+            form = await Request(request.scope, replay).form(max_files=limit + 1, max_fields=10)
+        except HTTPException as exc:  # Starlette's 400 for a part past max_files
+            if "Too many files" in str(exc.detail):
+                raise _too_many_images(limit) from None
+            raise
         files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
         return [ImageInput(f.filename or f"file-{n}", await f.read()) for n, f in enumerate(files)]
     if kind == "application/json":
@@ -121,17 +116,22 @@ async def _images(request: Request, body: bytes, runtime: Runtime) -> list[Image
                 f"the JSON body must be {{'images': [{{'data'|'uri': ...}}]}}: "
                 f"{str(exc).splitlines()[0]}"
             ) from None
+        if len(parsed.images) > limit:  # before reading any of them
+            raise _too_many_images(limit)
         out = []
-        for n, spec in enumerate(parsed.images[: limit + 1]):
+        # Images read by URI count against the same byte cap as the body: 32 URIs must not make
+        # one request read 32 times predict_max_bytes.
+        budget = settings.predict_max_bytes - len(body)
+        for n, spec in enumerate(parsed.images):
             if (spec.data is None) == (spec.uri is None):
                 raise InvalidRequest(f"images[{n}]: give exactly one of data and uri")
-            data = (
-                realtime.decode_base64(spec.data, n)
-                if spec.data is not None
-                else await run_in_threadpool(
-                    realtime.read_uri, settings, spec.uri or "", n, settings.predict_max_bytes
+            if spec.data is not None:
+                data = realtime.decode_base64(spec.data, n)
+            else:
+                data = await run_in_threadpool(
+                    realtime.read_uri, settings, spec.uri or "", n, budget
                 )
-            )
+                budget -= len(data)
             out.append(ImageInput(spec.name or spec.uri or f"image-{n}", data))
         return out
     if kind.startswith("image/") or kind == "application/octet-stream":
@@ -180,17 +180,15 @@ async def predict(
     include_probabilities: bool = False,
 ) -> PredictResponse:
     """Up to `predict_max_images` images per request (multipart `files`, JSON `images` with
-    base64/data URIs or storage URIs, or one raw image). The model's own inference
+    base64/data URIs or storage URIs, or one raw image), at most `predict_max_bytes` in all
+    (the body plus the images read by URI). The model's own inference
     transformation is applied. Loaded models stay cached, so repeated calls are fast."""
-    body = await _read_capped(request, runtime.settings.predict_max_bytes)
+    body = await request.body()  # at most predict_max_bytes: app.api.limits cuts it off
     images = await _images(request, body, runtime)
     if not images:
         raise InvalidRequest("no images in the request")
     if len(images) > runtime.settings.predict_max_images:
-        raise InvalidRequest(
-            f"at most {runtime.settings.predict_max_images} images per request;"
-            " score more with a scoring job"
-        )
+        raise _too_many_images(runtime.settings.predict_max_images)
     return await run_in_threadpool(
         _predict, runtime, model_id, images, top_k, include_probabilities
     )

@@ -96,8 +96,12 @@ def read_uri(settings: Settings, uri: str, index: int, max_bytes: int) -> bytes:
     access = SourceAccess(settings)
     try:
         store, key = access.locate(uri)
-        if store.head(key).size > max_bytes:
-            raise InvalidRequest(f"images[{index}]: {uri} is larger than {max_bytes} bytes")
+        size = store.head(key).size
+        if size > max_bytes:
+            raise InvalidRequest(
+                f"images[{index}]: {uri} is {size} bytes, more than the {max(max_bytes, 0)} "
+                "left of this request's predict_max_bytes; score large images with a scoring job"
+            )
         return store.get_bytes(key)
     except SourceNotAllowed as exc:
         raise InvalidRequest(f"images[{index}]: {exc}") from None

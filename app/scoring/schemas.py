@@ -4,10 +4,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, model_validator
 
+from app.api.fields import Text
 from app.datasets.schemas import SourceFormat
-from app.jobs.schemas import JobError, JobState, Transition
+from app.jobs.schemas import JobError, JobState, MaxRuntimeSeconds, Transition
 
 
 class OutputFormat(StrEnum):
@@ -21,30 +22,32 @@ class ScoringJobCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    model_id: str = Field(description="A trained model.")
-    dataset_id: str | None = Field(None, description="A ready dataset (labelled or not).")
-    input_uri: str | None = Field(
+    model_id: Text = Field(description="A trained model.")
+    dataset_id: Text | None = Field(None, description="A ready dataset (labelled or not).")
+    input_uri: Text | None = Field(
         None,
         max_length=2048,
         description="Or an image folder, archive or manifest (file:// or s3://).",
     )
     input_format: SourceFormat = Field(SourceFormat.AUTO, description="For input_uri.")
-    output_uri: str | None = Field(
+    output_uri: Text | None = Field(
         None,
         max_length=2048,
         description="A file:// or s3:// folder for the output; default: the job's own storage.",
     )
     output_format: OutputFormat = OutputFormat.CSV
-    top_k: int = Field(1, ge=1, le=1000, description="At most the model's class count.")
-    confidence_threshold: float | None = Field(
+    top_k: StrictInt = Field(1, ge=1, le=1000, description="At most the model's class count.")
+    confidence_threshold: StrictFloat | None = Field(
         None,
         ge=0,
         le=1,
         description="Below this top-1 probability `Scored Labels` is empty and "
         "`Below Threshold` true.",
     )
-    batch_size: int | None = Field(None, ge=1, le=4096, description="Default: from memory.")
-    max_runtime_seconds: int | None = Field(None, ge=1)
+    batch_size: StrictInt | None = Field(
+        None, ge=1, description="Default: from memory; at most the server's max_batch_size (4096)."
+    )
+    max_runtime_seconds: MaxRuntimeSeconds | None = None
 
     @model_validator(mode="after")
     def _one_input(self) -> ScoringJobCreate:

@@ -30,9 +30,9 @@ KIND = "scoring"
 MAX_DOWNLOAD_BYTES = 512 * 1024**2
 
 
-def _check_uri(settings: Settings, uri: str, role: str) -> None:
+def _check_uri(settings: Settings, uri: str, role: str, *, write: bool = False) -> None:
     try:
-        SourceAccess(settings).check_allowed(uri)
+        SourceAccess(settings).check_allowed(uri, write=write)
     except (SourceNotAllowed, ValueError) as exc:
         raise InvalidRequest(f"{role}: {exc}") from None
 
@@ -40,6 +40,11 @@ def _check_uri(settings: Settings, uri: str, role: str) -> None:
 def submit(
     session: Session, settings: Settings, body: ScoringJobCreate, idempotency_key: str | None
 ) -> JobRecord:
+    if body.batch_size is not None and body.batch_size > settings.max_batch_size:
+        raise InvalidRequest(
+            f"batch_size {body.batch_size} is over this server's max_batch_size "
+            f"({settings.max_batch_size}); lower it"
+        )
     try:
         model = models.get_model(session, body.model_id)
     except ApiError:
@@ -63,7 +68,7 @@ def submit(
     if body.input_uri is not None:
         _check_uri(settings, body.input_uri, "input_uri")
     if body.output_uri is not None:
-        _check_uri(settings, body.output_uri, "output_uri")
+        _check_uri(settings, body.output_uri, "output_uri", write=True)
     spec = body.model_dump(mode="json")
     job, _ = jobs.submit(
         session,

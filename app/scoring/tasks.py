@@ -42,7 +42,7 @@ def output_of(ctx: JobContext) -> Output:
     uri = ctx.spec.get("output_uri")
     if not uri:
         return Output(ctx.store, f"scoring/{ctx.job_id}/")
-    store, key = SourceAccess(ctx.settings).locate(uri)
+    store, key = SourceAccess(ctx.settings).locate(uri, write=True)
     return Output(store, f"{key}/" if key else "")
 
 

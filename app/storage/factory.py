@@ -25,7 +25,8 @@ def s3_settings(settings: Settings) -> S3Settings:
 def open_store(uri: str, settings: Settings) -> ObjectStore:
     """A store rooted at a file:// folder or an s3://bucket/prefix."""
     if uri.startswith("s3://"):
-        return S3Store(uri, make_client(s3_settings(settings)))
+        cfg = s3_settings(settings)
+        return S3Store(uri, make_client(cfg), max_attempts=cfg.max_attempts)
     parsed = urlparse(uri)
     if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
         raise ValueError(f"unsupported storage URI {uri!r}: use file:///path or s3://bucket/prefix")

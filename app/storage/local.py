@@ -70,6 +70,11 @@ class LocalStore(ObjectStore):
     def local_path(self, key: str) -> Path | None:
         return self._path(key)
 
+    def uri_for(self, key: str) -> str:
+        # Percent-encoded, as file URIs are: a name with '%', '#' or '?' reads back as itself,
+        # and a store rooted at '/' gives file:///path, not file:/path.
+        return (self.root / check_key(key)).as_uri()
+
     def head(self, key: str) -> ObjectInfo:
         path = self._path(key)
         if not path.is_file():

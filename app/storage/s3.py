@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
+import urllib3
+from boto3.exceptions import Boto3Error
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    IncompleteReadError,
+    ReadTimeoutError,
+    ResponseStreamingError,
+)
+from botocore.response import StreamingBody
 
 from app.storage.base import (
     ObjectChanged,
@@ -25,6 +34,17 @@ from app.storage.base import (
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
+
+T = TypeVar("T")
+
+# A GET whose body breaks off: botocore retries a request until its headers arrive and reads a
+# GET's body (an error's too, raising urllib3's own error then) after that, where nothing retries.
+_CUT_OFF = (
+    ReadTimeoutError,
+    ResponseStreamingError,
+    IncompleteReadError,
+    urllib3.exceptions.ProtocolError,
+)
 
 
 @dataclass(frozen=True)
@@ -51,7 +71,9 @@ def parse_s3_uri(uri: str) -> tuple[str, str]:
 
 def make_client(cfg: S3Settings) -> S3Client:
     config = Config(
-        retries={"mode": "standard", "max_attempts": cfg.max_attempts},
+        # total_max_attempts counts the first request; botocore's "max_attempts" key here
+        # would count retries only (one more attempt than configured).
+        retries={"mode": "standard", "total_max_attempts": cfg.max_attempts},
         connect_timeout=cfg.connect_timeout_s,
         read_timeout=cfg.read_timeout_s,
         # Path-style works with every S3-compatible endpoint (MinIO, moto, Ceph).
@@ -74,61 +96,71 @@ def _is_not_found(exc: ClientError) -> bool:
 
 
 class S3Store(ObjectStore):
-    def __init__(self, uri: str, client: S3Client) -> None:
+    def __init__(self, uri: str, client: S3Client, max_attempts: int = 5) -> None:
         self.bucket, self.prefix = parse_s3_uri(uri)
         self.root_uri = f"s3://{self.bucket}/{self.prefix}"
         self._client = client
+        self._max_attempts = max_attempts
 
     def _key(self, key: str) -> str:
         return self.prefix + check_key(key)
 
     def _call(self, what: str, fn: Any, **kwargs: Any) -> Any:
+        uri = f"s3://{self.bucket}/{kwargs.get('Key', '')}"  # the object, or the bucket
         try:
             return fn(Bucket=self.bucket, **kwargs)
         except ClientError as exc:
             if _is_not_found(exc):
-                raise ObjectNotFound(f"s3://{self.bucket}/{kwargs.get('Key', '')}") from None
-            raise StorageError(f"S3 {what} on s3://{self.bucket} failed: {exc}") from exc
+                raise ObjectNotFound(uri) from None
+            if exc.response.get("Error", {}).get("Code") in ("412", "PreconditionFailed"):
+                raise ObjectChanged(f"{uri} changed since it was recorded") from None
+            raise StorageError(f"S3 {what} on {uri} failed: {exc}") from exc
         except BotoCoreError as exc:
-            raise StorageError(f"S3 {what} on s3://{self.bucket} failed: {exc}") from exc
+            raise StorageError(f"S3 {what} on {uri} failed: {exc}") from exc
 
     def put_bytes(self, key: str, data: bytes) -> None:
         self._call("put", self._client.put_object, Key=self._key(key), Body=data)
 
     def put_file(self, key: str, source: Path) -> None:
         # upload_file switches to multipart for large files; an object appears only when whole.
+        # It reports S3's refusals as boto3's S3UploadFailedError, not as a ClientError.
         try:
             self._client.upload_file(str(source), self.bucket, self._key(key))
-        except (ClientError, BotoCoreError) as exc:
-            raise StorageError(f"S3 upload to s3://{self.bucket} failed: {exc}") from exc
+        except (ClientError, BotoCoreError, Boto3Error) as exc:
+            raise StorageError(f"S3 upload to {self.uri_for(key)} failed: {exc}") from exc
+
+    def _get(self, key: str, read: Callable[[StreamingBody], T], if_etag: str | None = None) -> T:
+        """GET an object and `read` its body, within the configured attempts: botocore retries
+        until the headers arrive, this loop a body that breaks off after them."""
+        extra = {"IfMatch": f'"{if_etag}"'} if if_etag else {}
+        attempt = 1
+        while True:
+            try:
+                response = self._call("get", self._client.get_object, Key=self._key(key), **extra)
+                return read(response["Body"])
+            except _CUT_OFF as exc:
+                if attempt >= self._max_attempts:
+                    raise StorageError(f"S3 get of {self.uri_for(key)} failed: {exc}") from exc
+                attempt += 1
 
     def get_bytes(self, key: str) -> bytes:
-        response = self._call("get", self._client.get_object, Key=self._key(key))
-        body: bytes = response["Body"].read()
-        return body
+        return self._get(key, lambda body: body.read())
 
     def download_file(self, key: str, dest: Path, if_etag: str | None = None) -> None:
+        # One streamed GET (conditional when pinned to an ETag), not the transfer manager: its
+        # own retries would multiply botocore's, and it cannot send If-Match.
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_name(f".{dest.name}.part")
+
+        def write(body: StreamingBody) -> None:
+            with tmp.open("wb") as out:  # a retry starts the file over
+                shutil.copyfileobj(body, out, 1 << 20)
+
         try:
-            if if_etag:  # a conditional GET: the transfer manager cannot send If-Match
-                response = self._client.get_object(
-                    Bucket=self.bucket, Key=self._key(key), IfMatch=f'"{if_etag}"'
-                )
-                with tmp.open("wb") as out:
-                    shutil.copyfileobj(response["Body"], out, 1 << 20)
-            else:
-                self._client.download_file(self.bucket, self._key(key), str(tmp))
-        except ClientError as exc:
+            self._get(key, write, if_etag)
+        except BaseException:
             tmp.unlink(missing_ok=True)
-            if _is_not_found(exc):
-                raise ObjectNotFound(self.uri_for(key)) from None
-            if exc.response.get("Error", {}).get("Code") in ("412", "PreconditionFailed"):
-                raise ObjectChanged(f"{self.uri_for(key)} changed since it was recorded") from None
-            raise StorageError(f"S3 download from {self.uri_for(key)} failed: {exc}") from exc
-        except BotoCoreError as exc:
-            tmp.unlink(missing_ok=True)
-            raise StorageError(f"S3 download from {self.uri_for(key)} failed: {exc}") from exc
+            raise
         os.replace(tmp, dest)
 
     def head(self, key: str) -> ObjectInfo:

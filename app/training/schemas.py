@@ -4,9 +4,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, model_validator
 
-from app.jobs.schemas import JobError, JobState, Transition
+from app.api.fields import Text
+from app.jobs.schemas import JobError, JobState, MaxRuntimeSeconds, Transition
 from app.models.schemas import Tag
 
 
@@ -40,27 +41,31 @@ class Hyperparameters(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    epochs: int = Field(5, ge=1, le=1000)
-    batch_size: int = Field(16, ge=2, le=4096, description="At least 2 (BatchNorm).")
-    warmup_epochs: int = Field(0, ge=0, description="Linear warmup; must be below `epochs`.")
-    learning_rate: float = Field(0.001, gt=0, le=10)
-    random_seed: int = Field(1, ge=0, le=2**32 - 1)
-    patience: int = Field(3, ge=1, description="Epochs without a better validation loss.")
-    print_frequency: int = Field(10, ge=1, description="Steps between progress records.")
+    epochs: StrictInt = Field(5, ge=1, le=1000)
+    batch_size: StrictInt = Field(
+        16, ge=2, description="At least 2 (BatchNorm); at most the server's max_batch_size (4096)."
+    )
+    warmup_epochs: StrictInt = Field(0, ge=0, description="Linear warmup; must be below `epochs`.")
+    learning_rate: StrictFloat = Field(0.001, gt=0, le=10)
+    random_seed: StrictInt = Field(1, ge=0, le=2**32 - 1)
+    patience: StrictInt = Field(3, ge=1, description="Epochs without a better validation loss.")
+    print_frequency: StrictInt = Field(10, ge=1, description="Steps between progress records.")
     optimizer: Optimizer = Field(
         Optimizer.SGD, description="sgd: momentum 0.9, Nesterov (Azure); adamw."
     )
     lr_schedule: LrSchedule = Field(
         LrSchedule.POLY, description="poly: Azure's warmup then power-2 decay."
     )
-    weight_decay: float | None = Field(
+    weight_decay: StrictFloat | None = Field(
         None, ge=0, le=1, description="Default: 1e-4 for sgd (Azure), 0.01 for adamw."
     )
-    label_smoothing: float = Field(0.0, ge=0, lt=1)
+    label_smoothing: StrictFloat = Field(0.0, ge=0, lt=1)
     mixed_precision: MixedPrecision = Field(
         MixedPrecision.AUTO, description="auto: bf16 on a GPU that has it, else full precision."
     )
-    max_runtime_seconds: int | None = Field(None, ge=1, description="Stop the job after this.")
+    max_runtime_seconds: MaxRuntimeSeconds | None = Field(
+        None, description="Stop the job after this."
+    )
 
     @model_validator(mode="after")
     def _warmup_below_epochs(self) -> Hyperparameters:
@@ -74,24 +79,24 @@ class Hyperparameters(BaseModel):
 class TrainingJobCreate(Hyperparameters):
     model_config = ConfigDict(extra="forbid")
 
-    model_id: str = Field(description="An untrained model (POST /v1/models).")
-    train_dataset_id: str = Field(description="A ready, labelled dataset.")
-    validation_dataset_id: str | None = Field(
+    model_id: Text = Field(description="An untrained model (POST /v1/models).")
+    train_dataset_id: Text = Field(description="A ready, labelled dataset.")
+    validation_dataset_id: Text | None = Field(
         None, description="A ready dataset whose classes are all in the training set."
     )
-    validation_fraction: float | None = Field(
+    validation_fraction: StrictFloat | None = Field(
         None,
         gt=0,
         lt=1,
         description="Hold out this share of the training set instead (stratified, by "
         "random_seed). Default 0.1 when no validation dataset is given.",
     )
-    transform_id: str | None = Field(
+    transform_id: Text | None = Field(
         None,
         description="Default: random resized crop and flip for training, resize and "
         "center crop for evaluation, at the architecture's sizes.",
     )
-    name: str | None = Field(None, min_length=1, max_length=200, description="Trained model's.")
+    name: Text | None = Field(None, min_length=1, max_length=200, description="Trained model's.")
     tags: list[Tag] = Field(default_factory=list, max_length=50)
 
     @model_validator(mode="after")

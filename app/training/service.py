@@ -92,6 +92,11 @@ def _transform_spec(session: Session, transform_id: str | None) -> dict[str, Any
 def submit(
     session: Session, settings: Settings, body: TrainingJobCreate, idempotency_key: str | None
 ) -> JobRecord:
+    if body.batch_size > settings.max_batch_size:
+        raise InvalidRequest(
+            f"batch_size {body.batch_size} is over this server's max_batch_size "
+            f"({settings.max_batch_size}); lower it"
+        )
     _check_model(session, body.model_id)
     train = _referenced_dataset(session, body.train_dataset_id, "train_dataset_id")
     fraction = body.validation_fraction

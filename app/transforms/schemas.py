@@ -9,20 +9,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt
 
+from app.api.fields import Text
 from app.ml.transforms import TransformSpec
 
 _D = TransformSpec()
 MAX_SIZE = 4096  # pixels: far above any classifier's input, low enough to refuse typos
 
-Size = Annotated[int, Field(ge=1, le=MAX_SIZE, description="Pixels.")]
-Probability = Annotated[float, Field(ge=0, le=1)]
-Degrees = Annotated[float, Field(ge=0, le=180, description="Rotate by up to ± this many degrees.")]
-Strength = Annotated[float, Field(ge=0)]
-Fraction = Annotated[float, Field(gt=0, le=1)]
-Positive = Annotated[float, Field(gt=0)]
-RGB = tuple[float, float, float]
+Size = Annotated[StrictInt, Field(ge=1, le=MAX_SIZE, description="Pixels.")]
+Probability = Annotated[StrictFloat, Field(ge=0, le=1)]
+Degrees = Annotated[
+    StrictFloat, Field(ge=0, le=180, description="Rotate by up to ± this many degrees.")
+]
+Strength = Annotated[StrictFloat, Field(ge=0)]
+Fraction = Annotated[StrictFloat, Field(gt=0, le=1)]
+Positive = Annotated[StrictFloat, Field(gt=0)]
+RGB = tuple[StrictFloat, StrictFloat, StrictFloat]
 
 
 class _Option(BaseModel):
@@ -32,38 +35,40 @@ class _Option(BaseModel):
 class ResizeOption(_Option):
     """Scale the shorter edge to `size`, keeping the aspect ratio."""
 
-    enabled: bool = _D.resize.enabled
+    enabled: StrictBool = _D.resize.enabled
     size: Size = _D.resize.size
 
 
 class CenterCropOption(_Option):
-    enabled: bool = _D.center_crop.enabled
+    enabled: StrictBool = _D.center_crop.enabled
     size: Size = _D.center_crop.size
 
 
 class PadOption(_Option):
-    enabled: bool = _D.pad.enabled
-    padding: int = Field(_D.pad.padding, ge=0, le=MAX_SIZE, description="Pixels on every side.")
+    enabled: StrictBool = _D.pad.enabled
+    padding: StrictInt = Field(
+        _D.pad.padding, ge=0, le=MAX_SIZE, description="Pixels on every side."
+    )
 
 
 class ColorJitterOption(_Option):
     """Random brightness, contrast and saturation factors in [1 - s, 1 + s]; hue shift in ±hue."""
 
-    enabled: bool = _D.color_jitter.enabled
+    enabled: StrictBool = _D.color_jitter.enabled
     brightness: Strength = _D.color_jitter.brightness
     contrast: Strength = _D.color_jitter.contrast
     saturation: Strength = _D.color_jitter.saturation
-    hue: float = Field(_D.color_jitter.hue, ge=0, le=0.5)
+    hue: StrictFloat = Field(_D.color_jitter.hue, ge=0, le=0.5)
 
 
 class GrayscaleOption(_Option):
     """Always convert to gray (kept as 3 equal channels)."""
 
-    enabled: bool = _D.grayscale.enabled
+    enabled: StrictBool = _D.grayscale.enabled
 
 
 class RandomResizedCropOption(_Option):
-    enabled: bool = _D.random_resized_crop.enabled
+    enabled: StrictBool = _D.random_resized_crop.enabled
     size: Size = _D.random_resized_crop.size
     scale: tuple[Fraction, Fraction] = Field(
         _D.random_resized_crop.scale, description="[min, max] fraction of the area to crop."
@@ -74,27 +79,27 @@ class RandomResizedCropOption(_Option):
 
 
 class RandomCropOption(_Option):
-    enabled: bool = _D.random_crop.enabled
+    enabled: StrictBool = _D.random_crop.enabled
     size: Size = _D.random_crop.size
 
 
 class RandomHorizontalFlipOption(_Option):
-    enabled: bool = _D.random_horizontal_flip.enabled
+    enabled: StrictBool = _D.random_horizontal_flip.enabled
     p: Probability = _D.random_horizontal_flip.p
 
 
 class RandomVerticalFlipOption(_Option):
-    enabled: bool = _D.random_vertical_flip.enabled
+    enabled: StrictBool = _D.random_vertical_flip.enabled
     p: Probability = _D.random_vertical_flip.p
 
 
 class RandomRotationOption(_Option):
-    enabled: bool = _D.random_rotation.enabled
+    enabled: StrictBool = _D.random_rotation.enabled
     degrees: Degrees = _D.random_rotation.degrees
 
 
 class RandomAffineOption(_Option):
-    enabled: bool = _D.random_affine.enabled
+    enabled: StrictBool = _D.random_affine.enabled
     degrees: Degrees = _D.random_affine.degrees
     translate: tuple[Probability, Probability] | None = Field(
         _D.random_affine.translate, description="Max shift as fractions of [width, height]."
@@ -105,12 +110,12 @@ class RandomAffineOption(_Option):
 
 
 class RandomGrayscaleOption(_Option):
-    enabled: bool = _D.random_grayscale.enabled
+    enabled: StrictBool = _D.random_grayscale.enabled
     p: Probability = _D.random_grayscale.p
 
 
 class RandomPerspectiveOption(_Option):
-    enabled: bool = _D.random_perspective.enabled
+    enabled: StrictBool = _D.random_perspective.enabled
     p: Probability = _D.random_perspective.p
     distortion: Probability = _D.random_perspective.distortion
 
@@ -118,7 +123,7 @@ class RandomPerspectiveOption(_Option):
 class RandomErasingOption(_Option):
     """Blank a random rectangle (after normalization, so it takes the mean colour)."""
 
-    enabled: bool = _D.random_erasing.enabled
+    enabled: StrictBool = _D.random_erasing.enabled
     p: Probability = _D.random_erasing.p
     scale: tuple[Fraction, Fraction] = Field(
         _D.random_erasing.scale, description="[min, max] fraction of the area to erase."
@@ -159,7 +164,7 @@ class TransformOptions(BaseModel):
 class TransformCreate(TransformOptions):
     """Every option is optional; omitted ones take Azure's defaults."""
 
-    name: str | None = Field(None, min_length=1, max_length=200)
+    name: Text | None = Field(None, min_length=1, max_length=200)
 
 
 class TransformLinks(BaseModel):

@@ -53,3 +53,33 @@ def test_a_storage_outage_is_a_503_problem_and_changes_nothing(tmp_path, moto_en
         assert client.get("/v1/models").json()["items"] == []
         ready = client.get("/readyz")
         assert ready.status_code == 503 and ready.json()["code"] == "not-ready"
+
+
+def test_a_body_that_cannot_be_parsed_is_the_declared_400_problem(client: TestClient) -> None:
+    # Not UTF-8, so not JSON at all: FastAPI answers 400 before the route runs (found by
+    # tests/test_contract_fuzz.py as an undeclared status).
+    response = client.post(
+        "/v1/transforms", content=b"\xff{", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "malformed-body"
+    document = client.app.openapi()  # type: ignore[attr-defined]
+    declared = document["paths"]["/v1/transforms"]["post"]["responses"]
+    assert declared["400"]["content"] == {
+        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+    }
+
+
+def test_an_overloaded_database_is_a_503_to_retry_not_a_500(client: TestClient) -> None:
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    from app.api.deps import get_store
+
+    def exhausted() -> None:
+        raise PoolTimeout("QueuePool limit of size 20 overflow 20 reached")
+
+    client.app.dependency_overrides[get_store] = exhausted  # type: ignore[attr-defined]
+    response = client.delete("/v1/models/x")
+    assert response.status_code == 503 and response.headers["retry-after"] == "1"
+    assert response.json()["code"] == "database-unavailable"

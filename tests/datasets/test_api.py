@@ -226,6 +226,37 @@ def test_sources_outside_the_allowed_roots_are_refused(client: TestClient) -> No
     assert client.get("/v1/datasets").json()["items"] == []
 
 
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/v1/datasets", {"source_uri": "file:///data/a\x00b"}, "source_uri"),
+        ("/v1/datasets", {"source_uri": "s3://bucket/pets/", "name": "\x00"}, "name"),
+        ("/v1/datasets", {"source_uri": "s3://bucket/pets/", "description": "\x00"}, "description"),
+        # JSON types are taken as declared, not coerced
+        ("/v1/datasets/any/split", {"fraction": "0.5"}, "fraction"),
+        ("/v1/datasets/any/split", {"seed": True}, "seed"),
+        ("/v1/datasets/any/split", {"seed": 4.0}, "seed"),
+        ("/v1/datasets/any/split", {"first_name": "a\x00"}, "first_name"),
+    ],
+)
+def test_wrong_json_types_and_nul_characters_are_validation_problems(
+    client: TestClient, path: str, body: dict[str, Any], field: str
+) -> None:
+    # A NUL cannot be stored in PostgreSQL (the fuzzer found it as a 500 there); SQLite took it.
+    response = client.post(path, json=body)
+    assert response.status_code == 422, response.text
+    assert [e["loc"] for e in response.json()["errors"]] == [["body", field]]
+    assert client.get("/v1/datasets").json()["items"] == []
+
+
+def test_an_upload_named_with_a_nul_is_a_validation_problem(client: TestClient) -> None:
+    upload = client.post(
+        "/v1/datasets/upload", files={"file": ("pets.zip", b"zip")}, data={"name": "a\x00b"}
+    )
+    assert upload.status_code == 422, upload.text
+    assert [e["loc"] for e in upload.json()["errors"]] == [["body", "name"]]
+
+
 def test_split_is_stratified_and_reproducible_by_seed(client: TestClient, sources: Path) -> None:
     write_tree(sources / "big", class_tree({"cat": 20, "dog": 10}, size=8))
     parent = register(client, (sources / "big").as_uri())

@@ -111,6 +111,12 @@ def test_missing_weights_fail_fast_with_the_file_and_where_to_put_it(
         ({"tags": "not-a-list"}, "tags"),
         ({"tags": ["has space"]}, "tags"),
         ({"name": ""}, "name"),
+        # JSON types are taken as declared, not coerced (0 is not false)
+        ({"pretrained": 0}, "pretrained"),
+        ({"zero_init_residual": "true"}, "zero_init_residual"),
+        # PostgreSQL cannot store a NUL: it was a 500 there
+        ({"name": "a\x00b"}, "name"),
+        ({"description": "\x00"}, "description"),
     ],
 )
 def test_bad_bodies_get_a_validation_problem_naming_the_field(

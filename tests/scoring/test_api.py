@@ -197,6 +197,29 @@ def test_bad_scoring_requests_say_what_to_fix(
     assert fragment in json.dumps(response.json())
 
 
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        # JSON types are taken as declared, not coerced
+        ({"top_k": "3"}, "top_k"),
+        ({"batch_size": True}, "batch_size"),
+        ({"confidence_threshold": "0.5"}, "confidence_threshold"),
+        # PostgreSQL cannot store or compare a NUL
+        ({"model_id": "a\x00b"}, "model_id"),
+        ({"output_uri": "file:///out\x00"}, "output_uri"),
+        # Beyond a float: the runner's every tick failed while such a job ran
+        ({"max_runtime_seconds": 10**400}, "max_runtime_seconds"),
+    ],
+)
+def test_wrong_json_types_and_nul_characters_are_validation_problems(
+    app_client: TestClient, change: dict[str, Any], field: str
+) -> None:
+    body = {"model_id": "m", "dataset_id": "d", **change}
+    response = app_client.post("/v1/scoring-jobs", json=body)
+    assert response.status_code == 422, response.text
+    assert [e["loc"] for e in response.json()["errors"]] == [["body", field]]
+
+
 def test_a_scoring_job_killed_mid_way_resumes_after_the_parts_it_wrote(
     app_client: TestClient, scoring_settings: Settings, trained_model: dict[str, Any]
 ) -> None:

@@ -177,6 +177,30 @@ def test_bad_requests_are_refused_with_what_to_fix(
     assert client.get("/v1/training-jobs").json()["items"] == []
 
 
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        # JSON types are taken as declared, not coerced
+        ({"epochs": "5"}, "epochs"),
+        ({"random_seed": 1.0}, "random_seed"),
+        ({"learning_rate": True}, "learning_rate"),
+        ({"validation_fraction": "0.1"}, "validation_fraction"),
+        # PostgreSQL cannot store or compare a NUL
+        ({"model_id": "a\x00b"}, "model_id"),
+        ({"name": "\x00"}, "name"),
+        # Beyond a float: the runner's every tick failed while such a job ran
+        ({"max_runtime_seconds": 10**400}, "max_runtime_seconds"),
+    ],
+)
+def test_wrong_json_types_and_nul_characters_are_validation_problems(
+    client: TestClient, change: dict[str, Any], field: str
+) -> None:
+    body = {"model_id": "m", "train_dataset_id": "d", **change}
+    response = client.post("/v1/training-jobs", json=body)
+    assert response.status_code == 422, response.text
+    assert [e["loc"] for e in response.json()["errors"]] == [["body", field]]
+
+
 def test_validation_classes_missing_from_training_are_refused(
     client: TestClient, settings: Settings, colours: dict[str, Any]
 ) -> None:

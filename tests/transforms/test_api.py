@@ -174,6 +174,12 @@ def test_a_spec_without_a_fixed_training_size_is_an_invalid_request(client: Test
         ({"normalize_mean": [0.5, 0.5]}, ["body", "normalize_mean"]),
         ({"normalize_std": [0.5, 0, 0.5]}, ["body", "normalize_std"]),
         ({"name": ""}, ["body", "name"]),
+        # JSON types are taken as declared, not coerced
+        ({"resize": {"enabled": 1}}, ["body", "resize", "enabled"]),
+        ({"resize": {"size": "256"}}, ["body", "resize", "size"]),
+        ({"random_horizontal_flip": {"p": "0.5"}}, ["body", "random_horizontal_flip", "p"]),
+        ({"normalize_mean": [0, 0, False]}, ["body", "normalize_mean"]),
+        ({"name": "a\x00b"}, ["body", "name"]),  # PostgreSQL cannot store it: a 500 there
     ],
 )
 def test_bad_types_ranges_and_unknown_fields_are_validation_problems_naming_the_field(
