@@ -68,14 +68,19 @@ def submit(
     )
     if idempotency_key is None:
         return repo.add(job), True
-    try:
-        with session.begin_nested():  # a concurrent twin may insert the same key first
-            repo.add(job)
-    except IntegrityError:
-        existing = repo.by_idempotency_key(kind, idempotency_key)
-        assert existing is not None
-        return _same_request(existing, digest), False
-    return job, True
+    # The keyed row commits at once in its own short transaction: concurrent twins wait on the
+    # unique index only for that, never for a whole request (whose commit may need a thread
+    # that the waiting twins hold).
+    with Session(session.get_bind()) as own:
+        try:
+            own.add(job)
+            own.commit()
+        except IntegrityError:
+            own.rollback()
+            existing = JobRepository(own).by_idempotency_key(kind, idempotency_key)
+            assert existing is not None
+            return _same_request(session.merge(existing), digest), False
+    return session.merge(job), True
 
 
 def _same_request(job: JobRecord, digest: str) -> JobRecord:
