@@ -14,7 +14,13 @@ def make_engine(url: str) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_pre_ping=True
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_pre_ping=True,
+            # As for PostgreSQL below: one connection per server thread, so bursts queue on
+            # threads, not on the pool.
+            pool_size=20,
+            max_overflow=20,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -41,7 +41,8 @@ def submit(
     body_for_key: dict[str, Any] | None = None,
 ) -> tuple[JobRecord, bool]:
     """Record a queued job; the runner picks it up after the commit. With an idempotency key,
-    a repeat of the same request returns the original job (second value False)."""
+    a repeat of the same request returns the original job (second value False), and a new
+    keyed job is committed here, before the caller's own commit."""
     assert kind in KINDS, kind
     repo = JobRepository(session)
     digest = request_hash(body_for_key if body_for_key is not None else spec)
@@ -68,19 +69,19 @@ def submit(
     )
     if idempotency_key is None:
         return repo.add(job), True
-    # The keyed row commits at once in its own short transaction: concurrent twins wait on the
-    # unique index only for that, never for a whole request (whose commit may need a thread
-    # that the waiting twins hold).
-    with Session(session.get_bind()) as own:
-        try:
-            own.add(job)
-            own.commit()
-        except IntegrityError:
-            own.rollback()
-            existing = JobRepository(own).by_idempotency_key(kind, idempotency_key)
-            assert existing is not None
-            return _same_request(session.merge(existing), digest), False
-    return session.merge(job), True
+    # The keyed row commits at once, ending this request's transaction: concurrent twins then
+    # wait on the unique index only for this insert, never for a whole request (whose commit
+    # may need a server thread that the waiting twins hold). Submitting is the request's last
+    # write, so nothing else is pending; one connection per request keeps the pool sufficient.
+    session.add(job)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        existing = repo.by_idempotency_key(kind, idempotency_key)
+        assert existing is not None
+        return _same_request(existing, digest), False
+    return job, True
 
 
 def _same_request(job: JobRecord, digest: str) -> JobRecord:
