@@ -7,7 +7,7 @@ import ipaddress
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -103,6 +103,14 @@ class Settings(BaseSettings):
     max_batch_size: int = Field(4096, ge=1, description="batch_size of training/scoring jobs.")
     cache_dir: Path | None = Field(
         None, description="Local copies of S3 objects; default data_dir/cache."
+    )
+    data_path: Literal["auto", "pil", "device"] = Field(
+        "auto",
+        description=(
+            "How training and scoring jobs decode and transform images: 'device' on the job's "
+            "device (nvJPEG, a decoded-image cache; app.ml.fastpath), 'pil' with Pillow in "
+            "worker processes, 'auto' device on a GPU and pil on the CPU."
+        ),
     )
 
     host: str = "127.0.0.1"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,13 @@ class SeededLoader(DataLoader[Any]):
         set_sampler_epoch = getattr(self.sampler, "set_epoch", None)
         if callable(set_sampler_epoch):
             set_sampler_epoch(epoch)
+
+
+def decode_workers(device_type: str) -> int:
+    """Worker processes that decode images beside a job on `device_type`."""
+    if device_type != "cuda":
+        return 0  # decode in the job's process: no worker start-up on small CPU runs
+    return min(os.cpu_count() or 1, 8)
 
 
 def epoch_seed(seed: int, epoch: int) -> int:

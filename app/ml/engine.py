@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import torch
 import torch.distributed as dist
@@ -24,7 +24,6 @@ from torch.optim import SGD, AdamW, Optimizer
 from torch.optim.lr_scheduler import LambdaLR
 
 from app.ml.checkpoint import Checkpoint, EpochMetrics, StateDict, cpu_copy
-from app.ml.data import SeededLoader
 from app.ml.schedule import LrSchedule, build_scheduler, check_schedule_args
 from app.ml.seeding import capture_rng_state, restore_rng_state, seed_everything
 
@@ -35,6 +34,15 @@ class Batches(Protocol):
     def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]: ...
 
     def __len__(self) -> int: ...
+
+
+@runtime_checkable
+class EpochSeeded(Protocol):
+    """A loader whose shuffling and augmentation are a function of (seed, epoch) alone
+    (app.ml.data.SeededLoader, app.ml.fastpath.DeviceBatches): fit sets the epoch before each
+    one, so a resumed run draws the batches the uninterrupted run would have."""
+
+    def set_epoch(self, epoch: int) -> None: ...
 
 
 class OptimizerName(StrEnum):
@@ -72,6 +80,10 @@ class TrainConfig:
     label_smoothing: float = 0.0  # training loss only: validation loss stays comparable
     mixed_precision: MixedPrecision = MixedPrecision.AUTO
     device: str = "auto"  # "auto": cuda when available, else cpu
+    # torch.compile the model's forward (in place: checkpoints keep their keys). Opt-in: the
+    # first steps compile for minutes, every new batch shape recompiles, and on the CPU it needs
+    # a C++ compiler. Pays on a GPU for long runs of a small model.
+    compile: bool = False
 
     def __post_init__(self) -> None:
         # Accept plain strings (from JSON) and keep enums afterwards.
@@ -107,7 +119,7 @@ class TrainConfig:
 
 
 # Changing these between a checkpoint and its resumption would change the run's trajectory.
-_FREE_ON_RESUME = {"device", "print_frequency", "mixed_precision", "patience"}
+_FREE_ON_RESUME = {"device", "print_frequency", "mixed_precision", "patience", "compile"}
 
 
 @dataclass(frozen=True)
@@ -168,6 +180,8 @@ def prepare(config: TrainConfig, model: nn.Module, runtime: Runtime) -> TrainSta
         model.to(memory_format=torch.channels_last)
     if runtime.device.type == "cuda":
         torch.backends.cudnn.benchmark = True  # fixed image sizes: pick the fastest kernels once
+    if config.compile:
+        model.compile()  # nn.Module.compile: in place, so state_dict keys stay as they are
     params = [p for p in model.parameters() if p.requires_grad]
     lr, wd = config.learning_rate, config.weight_decay
     optimizer: Optimizer
@@ -386,7 +400,7 @@ def _run_epoch(
 ) -> EpochMetrics | None:
     """One epoch (0-based `epoch`) of training and validation; None when cancelled."""
     start = time.perf_counter()
-    if isinstance(train_loader, SeededLoader):
+    if isinstance(train_loader, EpochSeeded):
         train_loader.set_epoch(epoch)
     lr = float(state.optimizer.param_groups[0]["lr"])
     trained = train_one_epoch(

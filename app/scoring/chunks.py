@@ -8,44 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
-from torch.utils.data import DataLoader, Dataset
 
 from app.datasets.snapshot import IndexRow
 from app.datasets.sources import ObjectCache, ObjectRef
-from app.ml.images import ImageRejected, open_rgb
-from app.ml.predict import TrainedModel, predict_tensors
+from app.ml.fastpath import DataPath, predict_files
+from app.ml.predict import TrainedModel
 from app.storage import ObjectChanged, ObjectNotFound
-
-Item = tuple[int, torch.Tensor | None, str | None]
-
-
-class _Images(Dataset[Item]):
-    """(position, tensor) per image, or (position, None, why) when it cannot be decoded."""
-
-    def __init__(self, paths: list[Path | None], model: TrainedModel, max_pixels: int) -> None:
-        self.paths, self.transform, self.max_pixels = paths, model.transform, max_pixels
-
-    def __len__(self) -> int:
-        return len(self.paths)
-
-    def __getitem__(self, index: int) -> Item:
-        path = self.paths[index]
-        if path is None:
-            return index, None, "missing"
-        try:
-            return index, self.transform(open_rgb(path, self.max_pixels)), None
-        except ImageRejected as exc:
-            return index, None, f"{exc.reason}: {exc.message}"
-        except (OSError, ValueError) as exc:
-            return index, None, f"unreadable: {exc}"
-
-
-def _collate(items: list[Item]) -> tuple[list[int], torch.Tensor | None, list[tuple[int, str]]]:
-    good = [(i, t) for i, t, _ in items if t is not None]
-    bad = [(i, why or "unreadable") for i, t, why in items if t is None]
-    batch = torch.stack([t for _, t in good]) if good else None
-    return [i for i, _ in good], batch, bad
 
 
 @dataclass
@@ -80,25 +48,18 @@ def score_chunk(
     labelled: bool,
     max_pixels: int = 89_478_485,
     workers: int = 0,
+    data_path: DataPath = "auto",
 ) -> ScoredChunk:
+    """Decode and predict on the model's device: nvJPEG and GPU transforms on CUDA, PIL with the
+    decoding of the next batch overlapping the model on the CPU (app.ml.fastpath)."""
     failed: dict[int, str] = {}
     paths = _fetch(cache, rows, failed)
-    loader = DataLoader(
-        _Images(paths, model, max_pixels),
-        batch_size=batch_size,
-        num_workers=workers,
-        collate_fn=_collate,
+    predicted = predict_files(
+        model, paths, batch_size, max_pixels=max_pixels, workers=workers, data_path=data_path
     )
-    order: list[int] = []
-    outputs: list[torch.Tensor] = []
-    for positions, batch, bad in loader:
-        failed.update({i: why for i, why in bad if i not in failed})
-        if batch is not None:
-            order += positions
-            outputs.append(predict_tensors(model, batch))
-    probabilities = (
-        torch.cat(outputs).numpy() if outputs else np.zeros((0, len(model.class_names)), np.float32)
-    )
+    failed.update({i: why for i, why in predicted.failures.items() if i not in failed})
+    order = predicted.positions
+    probabilities = predicted.probabilities.numpy()
     scored = ScoredChunk(ids=[rows[i].uri for i in order], probabilities=probabilities)
     scored.errors = [
         {"id": rows[i].uri, "reason": why.split(":")[0], "message": why}

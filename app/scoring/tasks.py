@@ -17,6 +17,7 @@ from app.datasets.tasks import Indexer
 from app.jobs.context import JobContext
 from app.jobs.errors import JobCancelled, JobFailed
 from app.ml.confusion_plot import confusion_matrix_png
+from app.ml.data import decode_workers
 from app.ml.metrics import EvaluationAccumulator
 from app.ml.model_dir import CONFIG_FILE, ModelDirConfig
 from app.ml.predict import TrainedModel, choose_batch_size, load_trained
@@ -128,7 +129,14 @@ class Scorer:
                 raise JobCancelled
             chunk = rows[part * part_size : (part + 1) * part_size]
             scored = score_chunk(
-                model, chunk, self.cache, batch_size, labelled, ctx.settings.max_image_pixels
+                model,
+                chunk,
+                self.cache,
+                batch_size,
+                labelled,
+                ctx.settings.max_image_pixels,
+                workers=decode_workers(model.device.type),
+                data_path=ctx.settings.data_path,
             )
             self._put(
                 f"{PARTS}part-{part:05d}.{self.fmt}",

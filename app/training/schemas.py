@@ -4,7 +4,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    model_validator,
+)
 
 from app.api.fields import Text
 from app.jobs.schemas import JobError, JobState, MaxRuntimeSeconds, Transition
@@ -62,6 +70,14 @@ class Hyperparameters(BaseModel):
     label_smoothing: StrictFloat = Field(0.0, ge=0, lt=1)
     mixed_precision: MixedPrecision = Field(
         MixedPrecision.AUTO, description="auto: bf16 on a GPU that has it, else full precision."
+    )
+    compile: StrictBool = Field(
+        False,
+        description=(
+            "torch.compile the network (GPU jobs only; a CPU job runs without it and says so "
+            "in its log). Compiling takes a minute or more before the first step, so it pays "
+            "only for long runs; checkpoints and resume are unaffected."
+        ),
     )
     max_runtime_seconds: MaxRuntimeSeconds | None = Field(
         None, description="Stop the job after this."

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import time
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,9 @@ from app.jobs.context import JobContext
 from app.jobs.errors import JobCancelled, JobFailed
 from app.ml.architectures import build_network
 from app.ml.checkpoint import Checkpoint, EpochMetrics
-from app.ml.data import LabelledImages, make_loader
+from app.ml.data import LabelledImages, decode_workers, make_loader
 from app.ml.engine import Callbacks, TrainConfig, fit, resolve_runtime
+from app.ml.fastpath import CacheBudget, DataPath, DeviceBatches, use_device_path
 from app.ml.seeding import seed_everything
 from app.ml.transforms import build_transform
 from app.storage import ObjectNotFound
@@ -28,12 +30,6 @@ def train_config(hyperparameters: dict[str, Any]) -> TrainConfig:
         return TrainConfig(**fields)
     except ValueError as exc:
         raise JobFailed("invalid-hyperparameters", str(exc)) from None
-
-
-def loader_workers(device_type: str) -> int:
-    if device_type != "cuda":
-        return 0  # decode in the training process: no worker start-up on small CPU runs
-    return min(os.cpu_count() or 1, 8)
 
 
 class CheckpointStore:
@@ -104,8 +100,12 @@ def _callbacks(ctx: JobContext, config: TrainConfig, checkpoints: CheckpointStor
     )
 
 
-def _loaders(staged: Staged, config: TrainConfig, device: str) -> tuple[Any, Any]:
-    workers = loader_workers(device)
+def _loaders(
+    staged: Staged, config: TrainConfig, device: str, data_path: DataPath = "auto"
+) -> tuple[Any, Any]:
+    workers = decode_workers(device)
+    if use_device_path(device, data_path):  # CUDA: decode, cache and augment on the GPU
+        return _device_loaders(staged, config, device, workers)
     train_tf = build_transform(staged.train_transform, "train", staged.mean, staged.std)
     eval_tf = build_transform(staged.eval_transform, "eval", staged.mean, staged.std)
     seed = config.random_seed
@@ -119,6 +119,26 @@ def _loaders(staged: Staged, config: TrainConfig, device: str) -> tuple[Any, Any
     )
 
 
+def _device_loaders(
+    staged: Staged, config: TrainConfig, device: str, workers: int
+) -> tuple[DeviceBatches, DeviceBatches]:
+    batches = partial(
+        DeviceBatches,
+        mean=staged.mean,
+        std=staged.std,
+        device=device,
+        batch_size=config.batch_size,
+        budget=CacheBudget.default(device),  # one budget for both loaders' caches
+        workers=workers,  # for the files nvJPEG does not take
+    )
+    return (
+        batches(
+            staged.train, staged.train_transform, "train", shuffle=True, seed=config.random_seed
+        ),
+        batches(staged.val, staged.eval_transform, "eval"),
+    )
+
+
 def run(ctx: JobContext) -> dict[str, Any]:
     config = train_config(ctx.spec["hyperparameters"])
     ctx.settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -127,7 +147,10 @@ def run(ctx: JobContext) -> dict[str, Any]:
         ctx.set_sub_status("staging_data")
         staged = stage(ctx, work)
         device = resolve_runtime(config).device.type
-        train_loader, val_loader = _loaders(staged, config, device)
+        if config.compile and device != "cuda":
+            ctx.log("compile applies to GPU jobs only: this job runs on the CPU without it")
+            config = replace(config, compile=False)
+        train_loader, val_loader = _loaders(staged, config, device, ctx.settings.data_path)
         seed_everything(config.random_seed)  # the new head's initial weights repeat too
         model = build_network(
             staged.model.architecture, len(staged.classes), staged.model.options, staged.backbone

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -41,16 +41,6 @@ CONFIG = TrainConfig(
     device="cpu",
     mixed_precision="off",  # type: ignore[arg-type]
 )
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _few_threads() -> Iterator[None]:
-    # Tiny tensors gain nothing from threads, and on a busy machine torch's spinning threads
-    # made a 4-second run take 30.
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def _squares(folder: Path, count: int, seed: int) -> Samples:

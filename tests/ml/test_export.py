@@ -4,7 +4,6 @@ give the probabilities predict_proba gives, and carry what is needed to prepare 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -20,14 +19,6 @@ from app.ml.predict import TrainedModel, load_trained, predict_proba
 from tests.ml.trained_dir import CLASS_NAMES, MEAN, STD, sample_images, write_trained_dir
 
 pytestmark = pytest.mark.filterwarnings("ignore:`torch.jit.*` is deprecated:FutureWarning")
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread() -> Iterator[None]:
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")

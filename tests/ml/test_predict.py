@@ -4,7 +4,6 @@ computed by hand from the same files."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,14 +24,6 @@ from app.ml.predict import (
 )
 from app.ml.safetensors_io import load_file
 from tests.ml.trained_dir import CLASS_NAMES, MEAN, STD, sample_images, write_trained_dir
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread() -> Iterator[None]:
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")

@@ -334,3 +334,25 @@ def test_a_run_whose_loss_is_never_finite_fails_saying_what_to_change(
     assert job["attempts"] == 1  # bad settings are not retried
     metrics = client.get(f"/v1/training-jobs/{job['id']}/metrics").json()["items"]
     assert metrics[0]["val_loss"] is None  # not finite: null, as JSON allows
+
+
+def test_compile_is_for_gpu_jobs_and_a_cpu_job_says_it_runs_without_it(
+    client: TestClient, colours: dict[str, Any], transform_id: str
+) -> None:
+    job = start(
+        client,
+        model_id=untrained(client),
+        train_dataset_id=colours["id"],
+        transform_id=transform_id,
+        epochs=1,
+        batch_size=8,
+        compile=True,
+    )
+    assert job["hyperparameters"]["compile"] is True
+    job = wait_job(client, job["id"], finished)
+    assert job["status"] == "succeeded", job["error"]
+    logs = client.get(f"/v1/training-jobs/{job['id']}/logs").json()["items"]
+    assert any("compile applies to GPU jobs only" in line["message"] for line in logs)
+    body = {"model_id": untrained(client), "train_dataset_id": colours["id"], "compile": "yes"}
+    refused = client.post("/v1/training-jobs", json=body)
+    assert refused.status_code == 422 and "compile" in refused.text
