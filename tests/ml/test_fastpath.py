@@ -191,6 +191,26 @@ def test_a_deterministic_train_pipeline_matches_the_pil_path(jpegs: Samples, dev
     assert_within(levels(ours, pil_batch(jpegs, spec, "train")), EQUIVALENCE[device])
 
 
+@pytest.mark.parametrize("device", DEVICES)
+def test_images_of_one_size_are_prefixed_together_with_the_same_pixels(device: str) -> None:
+    spec = TransformSpec(
+        resize=Resize(size=40),
+        center_crop=Crop(enabled=True, size=36),
+        pad=Pad(enabled=True, padding=1),
+    )
+    pipeline = Pipeline(
+        replace(spec, grayscale=transforms.Grayscale(enabled=True)), "eval", MEAN, STD
+    )
+    generator = torch.Generator().manual_seed(0)
+    shapes = [(3, 60, 80), (3, 80, 60), (3, 60, 80), (3, 50, 50), (3, 60, 80), (3, 80, 60)]
+    images = [torch.randint(0, 256, s, dtype=torch.uint8, generator=generator) for s in shapes]
+    images = [image.to(device) for image in images]
+    together = pipeline.prefix_many(images)
+    assert [tuple(i.shape) for i in together] == [(3, 38, 38)] * len(images)
+    for image, ours in zip(images, together, strict=True):
+        assert torch.equal(ours, pipeline.prefix(image))
+
+
 def pil_apply(pipeline: Pipeline, image: Image.Image, draw: Draw) -> torch.Tensor:
     """One image through torchvision's PIL kernels with the random choices of `draw`."""
     image = pipeline.pil_prefix()(image)
@@ -355,6 +375,19 @@ def test_the_cache_serves_later_epochs_without_decoding(jpegs: Samples) -> None:
     for _ in range(2):
         list(uncached)
     assert uncached.decodes == 2 * len(jpegs)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_images_cached_in_host_memory_come_back_to_the_device_unchanged(
+    jpegs: Samples, device: str
+) -> None:
+    budget = CacheBudget(device_bytes=0, host_bytes=10**9)  # on CUDA: pinned copies back
+    loader = DeviceBatches(jpegs, EVAL, "eval", MEAN, STD, device, 5, budget=budget)
+    first = [images for images, _ in loader]
+    again = [images for images, _ in loader]
+    assert loader.decodes == len(jpegs) and len(loader.cache) == len(jpegs)
+    assert all(image.device.type == "cpu" for image in loader.cache._items.values())
+    assert all(torch.equal(a, b) for a, b in zip(first, again, strict=True))
 
 
 def test_a_budget_too_small_for_every_image_caches_what_fits(jpegs: Samples) -> None:

@@ -94,11 +94,7 @@ class DecodedCache:
         images = [found[k] for k in host]
         sizes = [image.numel() for image in images if image is not None]
         staging = torch.empty(sum(sizes), dtype=torch.uint8, pin_memory=True)
-        offset = 0
-        for image, size in zip(images, sizes, strict=True):
-            assert image is not None
-            staging[offset : offset + size].copy_(image.reshape(-1))
-            offset += size
+        torch.cat([image.reshape(-1) for image in images if image is not None], out=staging)
         on_device = staging.to(self.device, non_blocking=True)
         offset = 0
         for k, image, size in zip(host, images, sizes, strict=True):

@@ -86,11 +86,15 @@ class Decoder:
             else:
                 jpegs.append((k, header.orientation, content))
         decoded = self._decode_jpegs([content for _, _, content in jpegs])
+        oriented: dict[int, torch.Tensor] = {}
         for (k, orientation, _), image in zip(jpegs, decoded, strict=True):
             if image is None:  # nvJPEG or libjpeg-turbo refused it: open_rgb decides
                 pending[k] = self._submit(paths[k])  # type: ignore[arg-type]  # it was read
             else:
-                outcomes[k] = self.pipeline.prefix(orient(image, orientation))
+                oriented[k] = orient(image, orientation)
+        prefixed = self.pipeline.prefix_many(list(oriented.values()))
+        for k, image in zip(oriented, prefixed, strict=True):
+            outcomes[k] = image
         for k, future in pending.items():
             path = paths[k]
             assert path is not None

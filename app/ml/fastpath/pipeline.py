@@ -83,7 +83,8 @@ class Pipeline:
 
     # The prefix: on a tensor here, on a PIL image in pil_prefix (the decoding fallback).
     def prefix(self, image: torch.Tensor) -> torch.Tensor:
-        """uint8 (3, H, W) -> uint8 (3, H', W'): the prefix ops, as torchvision's kernels."""
+        """uint8 (..., 3, H, W) -> uint8 (..., 3, H', W'): the prefix ops, as torchvision's
+        kernels (one image or a batch of one size)."""
         for name in self.prefix_ops:
             option = getattr(self.spec, name)
             if name == "resize":
@@ -95,6 +96,23 @@ class Pipeline:
             else:  # grayscale
                 image = grey(image)
         return image
+
+    def prefix_many(self, images: Sequence[torch.Tensor]) -> list[torch.Tensor]:
+        """prefix() of each image, those of one shape in one call: a kernel per shape instead of
+        per image, since photo collections come in few sizes. The outputs of a group are views
+        of one tensor (the cache may keep a group's memory for one of them)."""
+        out: list[torch.Tensor | None] = [None] * len(images)
+        groups: dict[tuple[int, ...], list[int]] = {}
+        for k, image in enumerate(images):
+            groups.setdefault(tuple(image.shape), []).append(k)
+        for members in groups.values():
+            if len(members) == 1:
+                out[members[0]] = self.prefix(images[members[0]])
+                continue
+            together = self.prefix(torch.stack([images[k] for k in members]))
+            for k, image in zip(members, together.unbind(0), strict=True):
+                out[k] = image
+        return out  # type: ignore[return-value]  # every position was filled above
 
     def pil_prefix(self) -> Callable[[Image.Image], Image.Image]:
         return _pil_prefix(self.spec, self.prefix_ops)
