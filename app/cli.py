@@ -49,6 +49,7 @@ def worker(_: argparse.Namespace) -> None:
 
     from app.db.engine import make_engine
     from app.db.migrate import upgrade_to_head
+    from app.job_kinds import KINDS
     from app.jobs.runner import JobRunner
 
     logging.basicConfig(
@@ -56,7 +57,7 @@ def worker(_: argparse.Namespace) -> None:
     )
     settings = _settings()
     upgrade_to_head(make_engine(settings.resolved_database_url))
-    runner = JobRunner(settings)
+    runner = JobRunner(settings, KINDS)
     signal.signal(signal.SIGTERM, lambda *_: runner.stop())
     signal.signal(signal.SIGINT, lambda *_: runner.stop())
     runner.run()

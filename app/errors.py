@@ -181,75 +181,89 @@ def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
     ]
 
 
+async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+    return problem_response(
+        exc.status,
+        exc.code,
+        exc.title,
+        exc.detail,
+        request.url.path,
+        headers=exc.response_headers(),
+    )
+
+
+async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = _validation_errors(exc)
+    summary = "; ".join(f"{'.'.join(map(str, e.loc))}: {e.msg}" for e in errors[:5])
+    return problem_response(
+        ValidationFailed.status,
+        ValidationFailed.code,
+        ValidationFailed.title,
+        f"Fix these fields and retry: {summary}",
+        request.url.path,
+        errors,
+    )
+
+
+async def _storage(request: Request, exc: StorageError) -> JSONResponse:
+    log.warning("storage failure on %s %s: %s", request.method, request.url.path, exc)
+    return problem_response(
+        StorageUnavailable.status,
+        StorageUnavailable.code,
+        StorageUnavailable.title,
+        f"{exc}. Nothing was changed; retry later.",
+        request.url.path,
+    )
+
+
+async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    code, title = _HTTP_CODES.get(exc.status_code, ("http-error", "HTTP error"))
+    return problem_response(
+        exc.status_code,
+        code,
+        title,
+        str(exc.detail),
+        request.url.path,
+        headers=getattr(exc, "headers", None),
+    )
+
+
+async def _database(request: Request, exc: Exception) -> JSONResponse:
+    # The database is overloaded or unreachable: the caller should retry, not report a bug.
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return problem_response(
+        DatabaseUnavailable.status,
+        DatabaseUnavailable.code,
+        DatabaseUnavailable.title,
+        "The database is busy or unreachable; nothing was changed. Retry shortly.",
+        request.url.path,
+        headers={"Retry-After": "1"},
+    )
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem_response(
+        500,
+        "internal-error",
+        "Internal server error",
+        "The server failed unexpectedly; the error was logged.",
+        request.url.path,
+    )
+
+
+# Which handler renders which exception: every error a caller can meet is a problem document.
+_HANDLERS: list[tuple[type[Exception], Any]] = [
+    (ApiError, _api_error),
+    (RequestValidationError, _validation),
+    (StorageError, _storage),
+    (StarletteHTTPException, _http),
+    (SQLAlchemyTimeoutError, _database),
+    (OperationalError, _database),
+    (Exception, _unexpected),
+]
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(ApiError)
-    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return problem_response(
-            exc.status,
-            exc.code,
-            exc.title,
-            exc.detail,
-            request.url.path,
-            headers=exc.response_headers(),
-        )
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = _validation_errors(exc)
-        summary = "; ".join(f"{'.'.join(map(str, e.loc))}: {e.msg}" for e in errors[:5])
-        return problem_response(
-            ValidationFailed.status,
-            ValidationFailed.code,
-            ValidationFailed.title,
-            f"Fix these fields and retry: {summary}",
-            request.url.path,
-            errors,
-        )
-
-    @app.exception_handler(StorageError)
-    async def _storage(request: Request, exc: StorageError) -> JSONResponse:
-        log.warning("storage failure on %s %s: %s", request.method, request.url.path, exc)
-        return problem_response(
-            StorageUnavailable.status,
-            StorageUnavailable.code,
-            StorageUnavailable.title,
-            f"{exc}. Nothing was changed; retry later.",
-            request.url.path,
-        )
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code, title = _HTTP_CODES.get(exc.status_code, ("http-error", "HTTP error"))
-        return problem_response(
-            exc.status_code,
-            code,
-            title,
-            str(exc.detail),
-            request.url.path,
-            headers=getattr(exc, "headers", None),
-        )
-
-    @app.exception_handler(SQLAlchemyTimeoutError)
-    @app.exception_handler(OperationalError)
-    async def _database(request: Request, exc: Exception) -> JSONResponse:
-        # The database is overloaded or unreachable: the caller should retry, not report a bug.
-        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
-        return problem_response(
-            DatabaseUnavailable.status,
-            DatabaseUnavailable.code,
-            DatabaseUnavailable.title,
-            "The database is busy or unreachable; nothing was changed. Retry shortly.",
-            request.url.path,
-            headers={"Retry-After": "1"},
-        )
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem_response(
-            500,
-            "internal-error",
-            "Internal server error",
-            "The server failed unexpectedly; the error was logged.",
-            request.url.path,
-        )
+    for exc_type, handler in _HANDLERS:
+        app.add_exception_handler(exc_type, handler)

@@ -23,12 +23,13 @@ from app.errors import (
     problem_responses,
 )
 from app.health.router import router as health_router
+from app.job_kinds import KINDS
 from app.jobs.runner import start_in_thread
 from app.models.router import router as models_router
 from app.openapi import build_openapi, operation_id
 from app.runtime import Runtime
-from app.scoring.predict_router import router as predict_router
 from app.scoring.router import router as scoring_router
+from app.serving.router import router as predict_router
 from app.training.router import router as training_router
 from app.transforms.router import router as transforms_router
 
@@ -45,7 +46,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = Runtime.start(settings or get_settings())
         app.state.runtime = runtime
-        runner = start_in_thread(runtime.settings) if runtime.settings.runner_enabled else None
+        runner = (
+            start_in_thread(runtime.settings, KINDS) if runtime.settings.runner_enabled else None
+        )
         app.state.runner = runner[0] if runner else None
         try:
             yield

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
+from app.api.bodies import hoist_body_schemas
 from app.errors import PROBLEM_MEDIA_TYPE, MalformedBody
 
 
@@ -22,6 +23,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     schema = get_openapi(
         title=app.title, version=app.version, description=app.description, routes=app.routes
     )
+    hoist_body_schemas(schema)  # the models of bodies declared in openapi_extra (predict's)
     for path_item in schema.get("paths", {}).values():
         for operation in path_item.values():
             if "requestBody" in operation:

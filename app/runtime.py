@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.config import Settings
 from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade_to_head
-from app.jobs.kinds import load_builtin_kinds
-from app.scoring.realtime import ModelCache
+from app.ml.model_cache import ModelCache
+from app.ml.predict import TrainedModel
 from app.storage import ObjectStore, open_store
 from app.weights.store import WeightsStore
 
@@ -23,11 +23,11 @@ class Runtime:
     sessions: sessionmaker[Session]
     store: ObjectStore
     weights: WeightsStore
-    predictors: ModelCache
+    # Trained models loaded for predict and export (app.serving.cache fills it).
+    predictors: ModelCache[TrainedModel]
 
     @classmethod
     def start(cls, settings: Settings, migrate: bool = True) -> Runtime:
-        load_builtin_kinds()  # submitting needs the kinds even where no runner runs
         engine = make_engine(settings.resolved_database_url)
         if migrate:
             upgrade_to_head(engine)
@@ -40,7 +40,7 @@ class Runtime:
             sessions=make_session_factory(engine),
             store=open_store(settings.resolved_storage_uri, settings),
             weights=WeightsStore(settings, remote_weights),
-            predictors=ModelCache(settings.predict_cache_models, settings.data_dir / "loaded"),
+            predictors=ModelCache(settings.predict_cache_models),
         )
 
     def close(self) -> None:

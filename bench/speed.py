@@ -42,11 +42,12 @@ from torchvision import transforms as T  # noqa: N812
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root: app.ml
 
 from app.ml.architectures import Architecture, build_network
-from app.ml.engine import Runtime, TrainConfig, fit
+from app.ml.engine import Runtime, fit
 from app.ml.fastpath import DeviceBatches, predict_files
 from app.ml.model_dir import CONFIG_FILE, WEIGHTS_FILE, ModelDirConfig
 from app.ml.predict import device_probabilities, load_trained
 from app.ml.safetensors_io import save_file
+from app.ml.train_config import TrainConfig
 from app.ml.transforms import Chance, Crop, RandomResizedCrop, Resize, TransformSpec
 
 CLASSES = 10

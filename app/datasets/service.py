@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from pathlib import PurePosixPath
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.api.pagination import Page, decode_cursor, page_of
 from app.config import Settings
+from app.datasets.job import IndexSpec
 from app.datasets.repository import DatasetRepository
 from app.datasets.schemas import (
     Dataset,
@@ -36,6 +36,7 @@ from app.datasets.snapshot import (
 )
 from app.datasets.sources import SourceAccess, SourceNotAllowed
 from app.datasets.split import SplitError, stratified_split
+from app.datasets.tasks import INDEXING
 from app.db.tables import DatasetRecord, JobRecord
 from app.db.types import utcnow
 from app.errors import Conflict, InvalidRequest, NotFound
@@ -43,7 +44,6 @@ from app.jobs import service as jobs
 from app.storage import ObjectStore
 
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2")
-INDEX_KIND = "dataset-index"
 
 
 def detect_format(uri: str) -> SourceFormat:
@@ -59,7 +59,7 @@ def detect_format(uri: str) -> SourceFormat:
 
 def to_schema(record: DatasetRecord, job: JobRecord | None = None) -> Dataset:
     progress = None
-    if record.status == DatasetStatus.INDEXING.value and job is not None:
+    if record.status == DatasetStatus.INDEXING and job is not None:
         raw = job.progress or {}
         progress = Progress(
             phase=raw.get("phase") or job.sub_status or job.status,
@@ -109,8 +109,8 @@ def register(
     dataset_id = dataset_id or str(uuid.uuid4())
     job, _ = jobs.submit(
         session,
-        INDEX_KIND,
-        {"dataset_id": dataset_id, "source_uri": body.source_uri, "format": fmt.value},
+        INDEXING,
+        IndexSpec(dataset_id=dataset_id, source_uri=body.source_uri, format=fmt),
         max_attempts=settings.job_max_attempts,
         dataset_id=dataset_id,
     )
@@ -156,7 +156,7 @@ def list_datasets(
 
 def ready(session: Session, dataset_id: str) -> DatasetRecord:
     record = get(session, dataset_id)
-    if record.status != DatasetStatus.READY.value:
+    if record.status != DatasetStatus.READY:
         raise Conflict(f"Dataset {dataset_id} is {record.status}, not ready.")
     return record
 
@@ -205,11 +205,11 @@ def _derived(
             source_format=parent.source_format,
             parent_id=parent.id,
             skipped_count=0,
-            labelled=summary["labelled"],
-            classes=summary["classes"],
-            class_counts=summary["class_counts"],
-            image_count=summary["image_count"],
-            image_stats=summary["image_stats"],
+            labelled=summary.labelled,
+            classes=summary.classes,
+            class_counts=summary.class_counts,
+            image_count=summary.image_count,
+            image_stats=summary.image_stats.model_dump() if summary.image_stats else None,
             storage_uri=store.uri_for(dataset_prefix(dataset_id).rstrip("/")),
             created_at=now,
             updated_at=now,
@@ -220,38 +220,14 @@ def _derived(
 def delete(session: Session, store: ObjectStore, dataset_id: str) -> None:
     record = get(session, dataset_id)
     repo = DatasetRepository(session)
-    if record.status == DatasetStatus.INDEXING.value:
+    if record.status == DatasetStatus.INDEXING:
         raise Conflict("The dataset is still being indexed; delete it once indexing has ended.")
     children = repo.children(record.id)
-    if children and record.source_format == SourceFormat.ARCHIVE.value:
+    if children and record.source_format == SourceFormat.ARCHIVE:
         ids = ", ".join(c.id for c in children)
         raise Conflict(f"Splits of this dataset use its extracted files; delete them first: {ids}")
     store.delete_prefix(dataset_prefix(record.id))
     repo.delete(record)
-
-
-def on_index_end(session: Session, job: JobRecord) -> None:
-    """Called in the transaction that ends an indexing job: the dataset follows the job."""
-    record = session.get(DatasetRecord, job.dataset_id)
-    if record is None:
-        return
-    if job.status == "succeeded" and job.result is not None:
-        summary: dict[str, Any] = job.result
-        record.status = DatasetStatus.READY.value
-        for name in (
-            "labelled",
-            "classes",
-            "class_counts",
-            "image_count",
-            "image_stats",
-            "skipped_count",
-        ):
-            setattr(record, name, summary[name])
-    else:
-        record.status = DatasetStatus.FAILED.value
-        record.error_code = job.error_code or job.status
-        record.error_message = job.error_message or f"indexing was {job.status}"
-    record.updated_at = utcnow()
 
 
 def images(
@@ -269,7 +245,7 @@ def skipped(
     session: Session, store: ObjectStore, dataset_id: str, limit: int, offset: int
 ) -> SkippedPage:
     record = get(session, dataset_id)
-    if record.status == DatasetStatus.INDEXING.value:
+    if record.status == DatasetStatus.INDEXING:
         raise Conflict("The dataset is still being indexed.")
     rows = read_skipped(store, record.id)
     return SkippedPage(

@@ -8,6 +8,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from app.datasets.job import Summary
+from app.datasets.schemas import ImageStats
 from app.storage import ObjectNotFound, ObjectStore
 
 INDEX = "index.jsonl"
@@ -53,7 +55,7 @@ def read_skipped(store: ObjectStore, dataset_id: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in raw.decode().splitlines() if line]
 
 
-def summarise(rows: list[IndexRow]) -> dict[str, Any]:
+def summarise(rows: list[IndexRow]) -> Summary:
     """Counts, classes in a stable (sorted) order and size statistics for a set of rows."""
     labels = [r.label for r in rows]
     labelled = all(label is not None for label in labels)
@@ -63,19 +65,19 @@ def summarise(rows: list[IndexRow]) -> dict[str, Any]:
     widths, heights = [r.width for r in rows], [r.height for r in rows]
     stats = None
     if rows:
-        stats = {
-            "count": len(rows),
-            "min_width": min(widths),
-            "max_width": max(widths),
-            "mean_width": round(sum(widths) / len(rows), 2),
-            "min_height": min(heights),
-            "max_height": max(heights),
-            "mean_height": round(sum(heights) / len(rows), 2),
-        }
-    return {
-        "image_count": len(rows),
-        "labelled": labelled,
-        "classes": classes,
-        "class_counts": counts,
-        "image_stats": stats,
-    }
+        stats = ImageStats(
+            count=len(rows),
+            min_width=min(widths),
+            max_width=max(widths),
+            mean_width=round(sum(widths) / len(rows), 2),
+            min_height=min(heights),
+            max_height=max(heights),
+            mean_height=round(sum(heights) / len(rows), 2),
+        )
+    return Summary(
+        image_count=len(rows),
+        labelled=labelled,
+        classes=classes,
+        class_counts=counts,
+        image_stats=stats,
+    )

@@ -11,10 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from app.datasets.archive import ArchiveLimits, ArchiveRejected, safe_extract
+from app.datasets.job import IndexResult, IndexSpec
 from app.datasets.layout import LayoutError, discover, discover_keys
 from app.datasets.manifest import ManifestError, parse_manifest, resolve_ref
 from app.datasets.probe import probe_many
+from app.datasets.schemas import DatasetStatus, SourceFormat
 from app.datasets.snapshot import IndexRow, dataset_prefix, summarise, write_snapshot
 from app.datasets.sources import (
     ObjectCache,
@@ -23,8 +27,12 @@ from app.datasets.sources import (
     SourceNotAllowed,
     child_uri,
 )
+from app.db.tables import DatasetRecord, JobRecord
+from app.db.types import utcnow
 from app.jobs.context import JobContext
 from app.jobs.errors import JobFailed
+from app.jobs.kinds import JobKind, Pool
+from app.jobs.states import JobStatus
 from app.ml.images import ImageInfo, is_supported_name
 from app.storage import ObjectNotFound
 
@@ -42,7 +50,9 @@ class Indexer:
     """Finds the images of a source (folder, archive, manifest) and validates each one. Archive
     contents are extracted into `files_prefix` of the service's storage."""
 
-    def __init__(self, ctx: JobContext, work: Path, uri: str, fmt: str, files_prefix: str) -> None:
+    def __init__(
+        self, ctx: JobContext[Any], work: Path, uri: str, fmt: SourceFormat, files_prefix: str
+    ) -> None:
         self.ctx = ctx
         self.work = work
         self.settings = ctx.settings
@@ -57,12 +67,13 @@ class Indexer:
         """Every readable image (the unreadable ones are in `skipped`, with the reason)."""
         fmt = self.fmt
         try:
-            if fmt == "archive":
+            if fmt is SourceFormat.ARCHIVE:
                 candidates = self._from_archive()
-            elif fmt == "folder":
+            elif fmt is SourceFormat.FOLDER:
                 candidates = self._from_folder(self.uri)
             else:
-                candidates = self._from_manifest("csv" if fmt == "manifest-csv" else "jsonl")
+                manifest = "csv" if fmt is SourceFormat.MANIFEST_CSV else "jsonl"
+                candidates = self._from_manifest(manifest)
         except (ArchiveRejected, LayoutError, ManifestError, SourceNotAllowed) as exc:
             raise JobFailed(_code(exc), str(exc)) from None
         rows = self._validate(candidates)
@@ -232,22 +243,48 @@ def _code(exc: Exception) -> str:
     }[type(exc)]
 
 
-def run(ctx: JobContext) -> dict[str, Any]:
+def run(ctx: JobContext[IndexSpec]) -> IndexResult:
     ctx.settings.data_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="index-", dir=ctx.settings.data_dir))
     try:
-        dataset_id = ctx.spec["dataset_id"]
+        spec = ctx.spec
         indexer = Indexer(
             ctx,
             work,
-            ctx.spec["source_uri"],
-            ctx.spec["format"],
-            files_prefix=dataset_prefix(dataset_id) + "files/",
+            spec.source_uri,
+            spec.format,
+            files_prefix=dataset_prefix(spec.dataset_id) + "files/",
         )
         ctx.set_sub_status("staging_data")
         rows = indexer.collect()
         ctx.set_sub_status("uploading")
-        write_snapshot(ctx.store, dataset_id, rows, indexer.skipped)
-        return {**summarise(rows), "skipped_count": len(indexer.skipped)}
+        write_snapshot(ctx.store, spec.dataset_id, rows, indexer.skipped)
+        return IndexResult(**summarise(rows).model_dump(), skipped_count=len(indexer.skipped))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def on_index_end(session: Session, job: JobRecord) -> None:
+    """Called in the transaction that ends an indexing job: the dataset follows the job."""
+    record = session.get(DatasetRecord, job.dataset_id)
+    if record is None:
+        return
+    result = INDEXING.result_of(job) if job.status == JobStatus.SUCCEEDED else None
+    if result is not None:
+        record.status = DatasetStatus.READY.value
+        record.labelled = result.labelled
+        record.classes = result.classes
+        record.class_counts = result.class_counts
+        record.image_count = result.image_count
+        record.image_stats = result.image_stats.model_dump() if result.image_stats else None
+        record.skipped_count = result.skipped_count
+    else:
+        record.status = DatasetStatus.FAILED.value
+        record.error_code = job.error_code or job.status
+        record.error_message = job.error_message or f"indexing was {job.status}"
+    record.updated_at = utcnow()
+
+
+INDEXING = JobKind(
+    "dataset-index", Pool.LIGHT, IndexSpec, IndexResult, body=run, on_end=on_index_end
+)

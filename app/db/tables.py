@@ -114,7 +114,12 @@ class JobRecord(Base):
     status: Mapped[str] = mapped_column(String(16))
     sub_status: Mapped[str | None] = mapped_column(String(32))
     waiting_reason: Mapped[str | None] = mapped_column(String(200))
-    spec: Mapped[dict[str, Any]] = mapped_column(JSON)
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON)  # the kind's typed spec, as JSON
+    spec_version: Mapped[int] = mapped_column(
+        Integer, default=1, server_default="1"
+    )  # the kind's spec version
+    # Read by the runner, which knows no kind's spec: the one setting every kind shares.
+    max_runtime_seconds: Mapped[int | None] = mapped_column(Integer)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     progress: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Where the job can resume from (written only by the attempt holding the lease).

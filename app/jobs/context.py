@@ -1,4 +1,5 @@
-"""What a job body sees while it runs: its spec, storage, progress reporting, checkpoints, cancel.
+"""What a job body sees while it runs: its typed spec, storage, progress reporting,
+checkpoints, cancel.
 
 A heartbeat thread renews the lease; if the lease is lost (another worker took over) or the
 runner that started this process died, the process stops without writing anything more."""
@@ -10,12 +11,13 @@ import math
 import os
 import threading
 import time
-from typing import Any
+from typing import Any, Generic
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
 from app.jobs.errors import LeaseLost
+from app.jobs.kinds import SpecT
 from app.jobs.repository import Claim, JobRepository
 from app.storage import ObjectStore
 
@@ -35,11 +37,11 @@ def json_safe(value: Any) -> Any:
     return value
 
 
-class JobContext:
+class JobContext(Generic[SpecT]):
     def __init__(
         self,
         claim: Claim,
-        spec: dict[str, Any],
+        spec: SpecT,
         checkpoint: dict[str, Any] | None,
         settings: Settings,
         sessions: sessionmaker[Session],

@@ -1,15 +1,19 @@
-"""The registry of job kinds: what runs a job and what its end means for its resources.
+"""What a job kind is: its typed spec and result, its body, and what its end means for its
+resources. Each domain declares its own kind beside its job body (as Polar's `@actor` tasks do);
+the application hands the list of kinds to the runner (as arq's `WorkerSettings.functions`), so
+this package names no domain.
 
-Bodies are named by dotted path so a job's process imports only what its kind needs."""
+A kind travels to a job's process by reference (pickle stores the module and name of its
+functions and types), so that process imports only its own kind's modules."""
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
@@ -24,40 +28,50 @@ class Pool(StrEnum):
     ACCELERATED = "accelerated"
 
 
+SpecT = TypeVar("SpecT", bound=BaseModel)
+ResultT = TypeVar("ResultT", bound=BaseModel)
+
+
 @dataclass(frozen=True)
-class JobKind:
+class JobKind(Generic[SpecT, ResultT]):
     name: str
     pool: Pool
-    body: str  # "module:function", called in the job's process as body(ctx) -> result dict
-    on_end: str | None = None  # "module:function", called as on_end(session, job) in the same
-    # transaction that makes the job terminal, so a job and its resources never disagree
+    spec_type: type[SpecT]
+    result_type: type[ResultT]
+    body: Callable[[JobContext[SpecT]], ResultT]  # runs in the job's own process
+    # Called in the transaction that makes the job terminal, so a job and its resources never
+    # disagree (a succeeded indexing job and a ready dataset).
+    on_end: Callable[[Session, JobRecord], None] | None = None
+    # The spec's shape: a job row keeps the version it was submitted with, and a process that
+    # knows an older shape refuses a newer one instead of misreading it.
+    version: int = 1
 
-    def load_body(self) -> Callable[[JobContext], dict[str, Any]]:
-        return _load(self.body)  # type: ignore[no-any-return]
+    def spec_of(self, job: JobRecord) -> SpecT:
+        return self.spec_type.model_validate(job.spec)
+
+    def result_of(self, job: JobRecord) -> ResultT | None:
+        return None if job.result is None else self.result_type.model_validate(job.result)
 
     def end(self, session: Session, job: JobRecord) -> None:
         if self.on_end is not None:
-            _load(self.on_end)(session, job)
+            self.on_end(session, job)
 
 
-def _load(path: str) -> Any:
-    module, _, name = path.partition(":")
-    return getattr(importlib.import_module(module), name)
+class JobKinds:
+    """The kinds one application runs, by name."""
 
+    def __init__(self, kinds: Iterable[JobKind[Any, Any]]) -> None:
+        self._by_name: dict[str, JobKind[Any, Any]] = {}
+        for kind in kinds:
+            if kind.name in self._by_name:
+                raise ValueError(f"two job kinds are named {kind.name!r}")
+            self._by_name[kind.name] = kind
 
-KINDS: dict[str, JobKind] = {}
+    def __getitem__(self, name: str) -> JobKind[Any, Any]:
+        return self._by_name[name]
 
+    def __iter__(self) -> Iterator[JobKind[Any, Any]]:
+        return iter(self._by_name.values())
 
-def register(kind: JobKind) -> JobKind:
-    KINDS[kind.name] = kind
-    return kind
-
-
-def kinds_in(pool: Pool) -> list[str]:
-    return [k.name for k in KINDS.values() if k.pool is pool]
-
-
-def load_builtin_kinds() -> None:
-    """Import the modules that register the service's kinds (kept out of import time)."""
-    for module in ("app.jobs.builtin",):
-        importlib.import_module(module)
+    def names_in(self, pool: Pool) -> list[str]:
+        return [k.name for k in self if k.pool is pool]

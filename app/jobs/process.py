@@ -16,7 +16,7 @@ from app.db.engine import make_engine, make_session_factory
 from app.db.tables import JobRecord
 from app.jobs.context import JobContext
 from app.jobs.errors import JobCancelled, JobFailed, LeaseLost
-from app.jobs.kinds import KINDS, load_builtin_kinds
+from app.jobs.kinds import JobKind
 from app.jobs.repository import Claim, JobRepository
 from app.jobs.states import JobStatus
 from app.storage import StorageError, open_store
@@ -33,8 +33,14 @@ RETRYABLE: tuple[type[BaseException], ...] = (
 )
 
 
-def job_process_main(settings: Settings, claim: Claim, gpu: int | None) -> None:
-    """Entry point of the child process (spawned: nothing inherited but these arguments)."""
+Outcome = tuple[JobStatus, dict[str, Any]]
+
+
+def job_process_main(
+    settings: Settings, claim: Claim, kind: JobKind[Any, Any], gpu: int | None
+) -> None:
+    """Entry point of the child process (spawned: nothing inherited but these arguments; the
+    kind arrives by reference, so only its own modules are imported)."""
     if gpu is not None:  # before anything imports torch
         os.environ["CUDA_VISIBLE_DEVICES"] = str(gpu)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the runner decides when jobs stop
@@ -43,66 +49,80 @@ def job_process_main(settings: Settings, claim: Claim, gpu: int | None) -> None:
     )
     engine = make_engine(settings.resolved_database_url)
     sessions = make_session_factory(engine)
-    load_builtin_kinds()
-    kind = KINDS[claim.kind]
-    with sessions() as session:
-        job = session.get(JobRecord, claim.job_id)
-        assert job is not None
-        spec, checkpoint, max_attempts = job.spec, job.checkpoint, job.max_attempts
-    ctx = JobContext(
-        claim,
-        spec,
-        checkpoint,
-        settings,
-        sessions,
-        open_store(settings.resolved_storage_uri, settings),
-    )
-    outcome: tuple[JobStatus, dict[str, Any]]
+    try:
+        with sessions() as session:
+            job = session.get(JobRecord, claim.job_id)
+            assert job is not None
+            checkpoint, max_attempts = job.checkpoint, job.max_attempts
+            spec = _parse_spec(kind, job)
+        if spec is None:
+            outcome: Outcome | None = _unsupported(kind)
+        else:
+            store = open_store(settings.resolved_storage_uri, settings)
+            ctx = JobContext(claim, spec, checkpoint, settings, sessions, store)
+            outcome = _run(ctx, kind, max_attempts)
+        if outcome is not None:  # None: the lease was lost, so nothing more is written
+            finish(sessions, claim, kind, outcome[0], **outcome[1])
+    finally:
+        engine.dispose()
+
+
+def _run(ctx: JobContext[Any], kind: JobKind[Any, Any], max_attempts: int) -> Outcome | None:
+    """Run the kind's body and say how the attempt ended."""
     try:
         ctx.start()
-        ctx.log(f"attempt {claim.attempt} started")
-        outcome = JobStatus.SUCCEEDED, {"result": kind.load_body()(ctx)}
+        ctx.log(f"attempt {ctx.attempt} started")
+        return JobStatus.SUCCEEDED, {"result": kind.body(ctx).model_dump(mode="json")}
     except LeaseLost:
         log.warning("lost the lease; another worker owns the job now")
-        return
+        return None
     except JobCancelled:
-        outcome = JobStatus.CANCELLED, {}
+        return JobStatus.CANCELLED, {}
     except JobFailed as exc:
-        outcome = JobStatus.FAILED, {"error_code": exc.code, "error_message": exc.message}
+        return JobStatus.FAILED, {"error_code": exc.code, "error_message": exc.message}
     except RETRYABLE as exc:
         message = f"{type(exc).__name__}: {exc}"
-        if claim.attempt < max_attempts:
-            outcome = JobStatus.QUEUED, {"error_message": f"retrying after: {message}"}
-        else:
-            outcome = (
-                JobStatus.FAILED,
-                {"error_code": "infrastructure-error", "error_message": message},
-            )
+        if ctx.attempt < max_attempts:
+            return JobStatus.QUEUED, {"error_message": f"retrying after: {message}"}
+        return JobStatus.FAILED, {"error_code": "infrastructure-error", "error_message": message}
     except Exception as exc:
         _log_traceback(ctx)
-        outcome = (
-            JobStatus.FAILED,
-            {"error_code": "internal-error", "error_message": f"{type(exc).__name__}: {exc}"},
-        )
+        message = f"{type(exc).__name__}: {exc}"
+        return JobStatus.FAILED, {"error_code": "internal-error", "error_message": message}
     finally:
         ctx.stop()
-    finish(sessions, claim, outcome[0], **outcome[1])
-    engine.dispose()
 
 
-def _log_traceback(ctx: JobContext) -> None:
+def _unsupported(kind: JobKind[Any, Any]) -> Outcome:
+    message = (
+        f"this worker reads {kind.name} specs up to version {kind.version}; "
+        "upgrade it to run this job"
+    )
+    return JobStatus.FAILED, {"error_code": "unsupported-spec", "error_message": message}
+
+
+def _parse_spec(kind: JobKind[Any, Any], job: JobRecord) -> Any:
+    """The job's typed spec, parsed once; None when it was written by a newer version."""
+    if job.spec_version > kind.version:
+        return None
+    return kind.spec_of(job)
+
+
+def _log_traceback(ctx: JobContext[Any]) -> None:
     try:
         ctx.log(traceback.format_exc(limit=20), level="error")
     except Exception:
         log.exception("could not record the traceback")
 
 
-def finish(sessions: Any, claim: Claim, to: JobStatus, **fields: Any) -> bool:
+def finish(
+    sessions: Any, claim: Claim, kind: JobKind[Any, Any], to: JobStatus, **fields: Any
+) -> bool:
     """End an attempt and, in the same transaction, tell the job's resources how it ended."""
     with sessions.begin() as session:
         job = JobRepository(session).finish(claim.job_id, claim.token, to, **fields)
         if job is None:
             return False
         if JobStatus(job.status).terminal:
-            KINDS[job.kind].end(session, job)
+            kind.end(session, job)
     return True

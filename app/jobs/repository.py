@@ -106,6 +106,11 @@ class JobRepository:
                 return Claim(job.id, job.kind, token, job.attempts + 1)
         return None
 
+    def renew_lease(self, job_id: str, token: str, lease_s: float) -> bool:
+        """Extend the lease held by `token`; False when the token no longer owns the job."""
+        expires = utcnow() + timedelta(seconds=lease_s)
+        return self._guarded(job_id, JobRecord.lease_token == token, lease_expires_at=expires)
+
     def heartbeat(
         self,
         job_id: str,

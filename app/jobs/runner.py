@@ -12,14 +12,14 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
 from app.db.engine import make_engine, make_session_factory
 from app.db.tables import JobRecord
-from app.jobs.kinds import Pool, kinds_in, load_builtin_kinds
+from app.jobs.kinds import JobKind, JobKinds, Pool
 from app.jobs.process import finish, job_process_main
 from app.jobs.repository import Claim, JobRepository
 from app.jobs.states import JobStatus
@@ -49,7 +49,9 @@ class JobHandle(Protocol):
 
 
 class Executor(Protocol):
-    def start(self, settings: Settings, claim: Claim, gpu: int | None) -> JobHandle: ...
+    def start(
+        self, settings: Settings, claim: Claim, kind: JobKind[Any, Any], gpu: int | None
+    ) -> JobHandle: ...
 
 
 class LocalProcessExecutor:
@@ -58,10 +60,12 @@ class LocalProcessExecutor:
     def __init__(self) -> None:
         self._context = multiprocessing.get_context("spawn")  # no inherited threads or CUDA
 
-    def start(self, settings: Settings, claim: Claim, gpu: int | None) -> JobHandle:
+    def start(
+        self, settings: Settings, claim: Claim, kind: JobKind[Any, Any], gpu: int | None
+    ) -> JobHandle:
         process: BaseProcess = self._context.Process(
             target=job_process_main,
-            args=(settings, claim, gpu),
+            args=(settings, claim, kind, gpu),
             name=f"job-{claim.job_id[:8]}",
             daemon=False,
         )
@@ -82,6 +86,7 @@ class Slot:
 @dataclass
 class JobRunner:
     settings: Settings
+    kinds: JobKinds
     executor: Executor = field(default_factory=LocalProcessExecutor)
     owner: str = field(
         default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -89,7 +94,6 @@ class JobRunner:
     slots: list[Slot] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        load_builtin_kinds()
         gpus = accelerator_count()
         accelerated = self.settings.runner_accelerated_slots
         if accelerated is None:
@@ -122,14 +126,14 @@ class JobRunner:
                 self._fill(slot)
 
     def _fill(self, slot: Slot) -> None:
-        kinds = kinds_in(slot.pool)
+        kinds = self.kinds.names_in(slot.pool)
         if not kinds:
             return
         with self._sessions.begin() as session:
             claim = JobRepository(session).claim_next(kinds, self.owner, self.settings.job_lease_s)
         if claim is None:
             return
-        process = self.executor.start(self.settings, claim, slot.gpu)
+        process = self.executor.start(self.settings, claim, self.kinds[claim.kind], slot.gpu)
         slot.process, slot.claim, slot.started, slot.cancel_seen_at = (
             process,
             claim,
@@ -151,10 +155,14 @@ class JobRunner:
             self._after_exit(slot.claim, slot.process.exitcode)
             slot.process = slot.claim = None
             return
-        with self._sessions() as session:
-            job = session.get(JobRecord, slot.claim.job_id)
+        with self._sessions.begin() as session:
+            repo = JobRepository(session)
+            # The runner holds the lease while the process lives, so a process still starting
+            # (importing torch on a busy machine) never loses its job to another slot.
+            repo.renew_lease(slot.claim.job_id, slot.claim.token, self.settings.job_lease_s)
+            job = repo.get(slot.claim.job_id)
             cancel = bool(job and job.cancel_requested)
-            max_runtime = job.spec.get("max_runtime_seconds") if job else None
+            max_runtime = job.max_runtime_seconds if job else None
         now = time.monotonic()
         if cancel and slot.cancel_seen_at is None:
             slot.cancel_seen_at = now
@@ -172,7 +180,14 @@ class JobRunner:
         assert slot.process is not None and slot.claim is not None
         slot.process.kill()
         slot.process.join()
-        finish(self._sessions, slot.claim, to, error_code=code, error_message=message)
+        finish(
+            self._sessions,
+            slot.claim,
+            self.kinds[slot.claim.kind],
+            to,
+            error_code=code,
+            error_message=message,
+        )
         slot.process = slot.claim = None
 
     def _after_exit(self, claim: Claim, exitcode: int | None) -> None:
@@ -188,12 +203,19 @@ class JobRunner:
             finish(
                 self._sessions,
                 claim,
+                self.kinds[claim.kind],
                 JobStatus.FAILED,
                 error_code="worker-crashed",
                 error_message=message,
             )
         else:
-            finish(self._sessions, claim, JobStatus.QUEUED, error_message=f"retrying: {message}")
+            finish(
+                self._sessions,
+                claim,
+                self.kinds[claim.kind],
+                JobStatus.QUEUED,
+                error_message=f"retrying: {message}",
+            )
 
     def _shutdown(self) -> None:
         """Stop every job process and put its job back in the queue: it resumes from its last
@@ -210,6 +232,7 @@ class JobRunner:
             finish(
                 self._sessions,
                 slot.claim,
+                self.kinds[slot.claim.kind],
                 JobStatus.QUEUED,
                 error_message="the worker shut down; the job will resume",
             )
@@ -217,8 +240,8 @@ class JobRunner:
         self._engine.dispose()
 
 
-def start_in_thread(settings: Settings) -> tuple[JobRunner, threading.Thread]:
-    runner = JobRunner(settings)
+def start_in_thread(settings: Settings, kinds: JobKinds) -> tuple[JobRunner, threading.Thread]:
+    runner = JobRunner(settings, kinds)
     thread = threading.Thread(target=runner.run, name="job-runner", daemon=True)
     thread.start()
     return runner, thread

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, Field, StrictInt
 
+from app.jobs.states import JobStatus
+
 # The runner compares it with the elapsed seconds as a float: an integer beyond a float's range
 # (JSON allows any) failed every runner tick while the job ran. 2**31 - 1 s is 68 years.
 MaxRuntimeSeconds = Annotated[StrictInt, Field(ge=1, le=2**31 - 1)]
-
-
-class JobState(StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
 
 
 class JobError(BaseModel):
@@ -27,7 +20,7 @@ class JobError(BaseModel):
 
 
 class Transition(BaseModel):
-    status: JobState
+    status: JobStatus
     at: datetime
 
 

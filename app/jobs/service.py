@@ -15,9 +15,9 @@ from app.api.pagination import Page, decode_cursor, page_of
 from app.db.tables import JobRecord
 from app.db.types import utcnow
 from app.errors import ApiError, NotFound
-from app.jobs.kinds import KINDS
+from app.jobs.kinds import JobKind, SpecT
 from app.jobs.repository import JobRepository
-from app.jobs.schemas import JobError, JobState, LogLine, LogPage, Transition
+from app.jobs.schemas import JobError, LogLine, LogPage, Transition
 from app.jobs.states import JobStatus
 
 
@@ -31,9 +31,10 @@ def request_hash(body: dict[str, Any]) -> str:
 
 def submit(
     session: Session,
-    kind: str,
-    spec: dict[str, Any],
+    kind: JobKind[SpecT, Any],
+    spec: SpecT,
     *,
+    max_runtime_seconds: int | None = None,
     max_attempts: int,
     model_id: str | None = None,
     dataset_id: str | None = None,
@@ -43,19 +44,21 @@ def submit(
     """Record a queued job; the runner picks it up after the commit. With an idempotency key,
     a repeat of the same request returns the original job (second value False), and a new
     keyed job is committed here, before the caller's own commit."""
-    assert kind in KINDS, kind
     repo = JobRepository(session)
-    digest = request_hash(body_for_key if body_for_key is not None else spec)
+    spec_json = spec.model_dump(mode="json")
+    digest = request_hash(body_for_key if body_for_key is not None else spec_json)
     if idempotency_key is not None:
-        existing = repo.by_idempotency_key(kind, idempotency_key)
+        existing = repo.by_idempotency_key(kind.name, idempotency_key)
         if existing is not None:
             return _same_request(existing, digest), False
     now = utcnow()
     job = JobRecord(
         id=str(uuid.uuid4()),
-        kind=kind,
+        kind=kind.name,
         status=JobStatus.QUEUED.value,
-        spec=spec,
+        spec=spec_json,
+        spec_version=kind.version,
+        max_runtime_seconds=max_runtime_seconds,
         transitions=[{"status": JobStatus.QUEUED.value, "at": now.isoformat()}],
         attempts=0,
         max_attempts=max_attempts,
@@ -78,7 +81,7 @@ def submit(
         session.commit()
     except IntegrityError:
         session.rollback()
-        existing = repo.by_idempotency_key(kind, idempotency_key)
+        existing = repo.by_idempotency_key(kind.name, idempotency_key)
         assert existing is not None
         return _same_request(existing, digest), False
     return job, True
@@ -93,21 +96,21 @@ def _same_request(job: JobRecord, digest: str) -> JobRecord:
     return job
 
 
-def get(session: Session, kind: str, job_id: str, noun: str) -> JobRecord:
+def get(session: Session, kind: JobKind[Any, Any], job_id: str, noun: str) -> JobRecord:
     job = JobRepository(session).get(job_id)
-    if job is None or job.kind != kind:
+    if job is None or job.kind != kind.name:
         raise NotFound(f"No {noun} with id {job_id!r}.")
     return job
 
 
-def cancel(session: Session, job: JobRecord) -> JobRecord:
+def cancel(session: Session, kind: JobKind[Any, Any], job: JobRecord) -> JobRecord:
     """Queued: cancelled at once. Running: asked to stop at its next step (it saves its state
     and ends `cancelled`). Finished: unchanged, since a terminal status never changes."""
     repo = JobRepository(session)
-    if job.status == JobStatus.QUEUED.value and repo.cancel_if_queued(job):
+    if job.status == JobStatus.QUEUED and repo.cancel_if_queued(job):
         session.refresh(job)
-        KINDS[job.kind].end(session, job)
-    elif job.status == JobStatus.RUNNING.value:
+        kind.end(session, job)
+    elif job.status == JobStatus.RUNNING:
         repo.request_cancel(job.id)
         session.refresh(job)
     return job
@@ -118,17 +121,17 @@ T = TypeVar("T")
 
 def page(
     session: Session,
-    kind: str,
+    kind: JobKind[Any, Any],
     *,
     limit: int,
     cursor: str | None,
-    status: JobState | None,
+    status: JobStatus | None,
     model_id: str | None,
     to_item: Callable[[JobRecord], T],
 ) -> Page[T]:
     """A page of one kind's jobs, newest first, filtered by status and model."""
     rows = JobRepository(session).list(
-        kind=kind,
+        kind=kind.name,
         limit=limit + 1,
         after=decode_cursor(cursor) if cursor else None,
         status=status.value if status else None,
@@ -163,7 +166,7 @@ def transitions_of(job: JobRecord) -> list[Transition]:
 
 
 def waiting_reason(session: Session, job: JobRecord) -> str | None:
-    if job.status != JobStatus.QUEUED.value:
+    if job.status != JobStatus.QUEUED:
         return None
     if job.waiting_reason:
         return job.waiting_reason

@@ -20,12 +20,14 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F  # noqa: N812
 from torch import nn
-from torch.optim import SGD, AdamW, Optimizer
+from torch.optim import SGD, AdamW
+from torch.optim import Optimizer as TorchOptimizer
 from torch.optim.lr_scheduler import LambdaLR
 
 from app.ml.checkpoint import Checkpoint, EpochMetrics, StateDict, cpu_copy
-from app.ml.schedule import LrSchedule, build_scheduler, check_schedule_args
+from app.ml.schedule import build_scheduler
 from app.ml.seeding import capture_rng_state, restore_rng_state, seed_everything
+from app.ml.train_config import MixedPrecision, Optimizer, TrainConfig
 
 
 class Batches(Protocol):
@@ -43,79 +45,6 @@ class EpochSeeded(Protocol):
     one, so a resumed run draws the batches the uninterrupted run would have."""
 
     def set_epoch(self, epoch: int) -> None: ...
-
-
-class OptimizerName(StrEnum):
-    SGD = "sgd"  # Azure: momentum 0.9, Nesterov, weight decay 1e-4
-    ADAMW = "adamw"
-
-
-class MixedPrecision(StrEnum):
-    AUTO = "auto"  # bf16 on a CUDA GPU that supports it, else off
-    OFF = "off"
-    BF16 = "bf16"
-    FP16 = "fp16"  # CUDA only, with a GradScaler
-
-
-def _enum(kind: type[StrEnum], value: object, name: str) -> Any:
-    try:
-        return kind(str(value))
-    except ValueError:
-        valid = ", ".join(v.value for v in kind)
-        raise ValueError(f"unknown {name} {value!r}; valid: {valid}") from None
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    epochs: int = 5
-    batch_size: int = 16  # for the caller's loaders; at least 2 (BatchNorm)
-    warmup_epochs: int = 0  # may equal epochs: the whole run is then warmup
-    learning_rate: float = 0.001
-    random_seed: int = 1
-    patience: int = 3  # epochs without a new best validation loss before stopping
-    print_frequency: int = 10  # steps between on_progress calls
-    optimizer: OptimizerName = OptimizerName.SGD
-    lr_schedule: LrSchedule = LrSchedule.POLY
-    weight_decay: float | None = None  # None: 1e-4 for SGD (Azure), 0.01 for AdamW (torch)
-    label_smoothing: float = 0.0  # training loss only: validation loss stays comparable
-    mixed_precision: MixedPrecision = MixedPrecision.AUTO
-    device: str = "auto"  # "auto": cuda when available, else cpu
-    # torch.compile the model's forward (in place: checkpoints keep their keys). Opt-in: the
-    # first steps compile for minutes, every new batch shape recompiles, and on the CPU it needs
-    # a C++ compiler. Pays on a GPU for long runs of a small model.
-    compile: bool = False
-
-    def __post_init__(self) -> None:
-        # Accept plain strings (from JSON) and keep enums afterwards.
-        object.__setattr__(self, "optimizer", _enum(OptimizerName, self.optimizer, "optimizer"))
-        object.__setattr__(self, "lr_schedule", _enum(LrSchedule, self.lr_schedule, "schedule"))
-        object.__setattr__(
-            self, "mixed_precision", _enum(MixedPrecision, self.mixed_precision, "precision")
-        )
-        check_schedule_args(self.epochs, self.warmup_epochs, self.learning_rate)
-        checks = [
-            (self.batch_size >= 2, "batch_size must be at least 2 (BatchNorm needs 2 images)"),
-            (0 <= self.random_seed < 2**63, "random_seed must be in [0, 2**63)"),
-            (self.patience >= 1, "patience must be at least 1"),
-            (self.print_frequency >= 1, "print_frequency must be at least 1"),
-            (0 <= self.label_smoothing < 1, "label_smoothing must be in [0, 1)"),
-            (
-                self.weight_decay is None or 0 <= self.weight_decay < math.inf,
-                "weight_decay must be a non-negative number",
-            ),
-        ]
-        if self.device != "auto":
-            try:
-                torch.device(self.device)
-            except RuntimeError:
-                checks.append((False, f"unknown device {self.device!r}"))
-        errors = [message for ok, message in checks if not ok]
-        if errors:
-            raise ValueError("; ".join(errors))
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain values only (enums as strings): safe inside a weights_only checkpoint."""
-        return {k: v.value if isinstance(v, StrEnum) else v for k, v in vars(self).items()}
 
 
 # Changing these between a checkpoint and its resumption would change the run's trajectory.
@@ -166,7 +95,7 @@ def resolve_runtime(config: TrainConfig) -> Runtime:
 @dataclass
 class TrainState:
     model: nn.Module
-    optimizer: Optimizer
+    optimizer: TorchOptimizer
     scheduler: LambdaLR
     scaler: torch.amp.GradScaler | None  # fp16 only: bf16 has float32's range
     criterion: nn.Module
@@ -184,8 +113,8 @@ def prepare(config: TrainConfig, model: nn.Module, runtime: Runtime) -> TrainSta
         model.compile()  # nn.Module.compile: in place, so state_dict keys stay as they are
     params = [p for p in model.parameters() if p.requires_grad]
     lr, wd = config.learning_rate, config.weight_decay
-    optimizer: Optimizer
-    if config.optimizer is OptimizerName.SGD:
+    optimizer: TorchOptimizer
+    if config.optimizer is Optimizer.SGD:
         decay = 1e-4 if wd is None else wd
         optimizer = SGD(params, lr=lr, momentum=0.9, nesterov=True, weight_decay=decay)
     else:

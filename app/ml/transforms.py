@@ -278,27 +278,37 @@ def _to_rgb(image: Image.Image) -> Image.Image:
     return image if image.mode == "RGB" else image.convert("RGB")
 
 
-# Each option's torchvision op, in Azure's order (the order the pipeline applies them).
+@dataclass(frozen=True)
+class Op:
+    """One option's torchvision op, and whether inference keeps it."""
+
+    make: Callable[[Any], Any]  # the option's settings -> the torchvision transform
+    deterministic: bool = False  # the same output for the same image: inference keeps it
+
+
+# Each option's op, in Azure's order: the one table of the order that both pipelines apply them
+# in (build_transform here, app.ml.fastpath.pipeline on the device). Random erasing is not in it:
+# it works on the normalised tensor, after every op here.
 # RandomCrop pads images smaller than the crop: without a resize, sizes are only known at run time.
-_OPS: dict[str, Callable[[Any], Any]] = {
-    "resize": lambda o: v2.Resize(o.size, antialias=True),
-    "center_crop": lambda o: v2.CenterCrop(o.size),
-    "pad": lambda o: v2.Pad(o.padding),
-    "color_jitter": lambda o: v2.ColorJitter(o.brightness, o.contrast, o.saturation, o.hue),
-    "grayscale": lambda o: v2.Grayscale(num_output_channels=3),
-    "random_resized_crop": lambda o: v2.RandomResizedCrop(
-        o.size, scale=o.scale, ratio=o.ratio, antialias=True
+OPS: dict[str, Op] = {
+    "resize": Op(lambda o: v2.Resize(o.size, antialias=True), deterministic=True),
+    "center_crop": Op(lambda o: v2.CenterCrop(o.size), deterministic=True),
+    "pad": Op(lambda o: v2.Pad(o.padding), deterministic=True),
+    "color_jitter": Op(lambda o: v2.ColorJitter(o.brightness, o.contrast, o.saturation, o.hue)),
+    "grayscale": Op(lambda o: v2.Grayscale(num_output_channels=3), deterministic=True),
+    "random_resized_crop": Op(
+        lambda o: v2.RandomResizedCrop(o.size, scale=o.scale, ratio=o.ratio, antialias=True)
     ),
-    "random_crop": lambda o: v2.RandomCrop(o.size, pad_if_needed=True),
-    "random_horizontal_flip": lambda o: v2.RandomHorizontalFlip(o.p),
-    "random_vertical_flip": lambda o: v2.RandomVerticalFlip(o.p),
-    "random_rotation": lambda o: v2.RandomRotation(o.degrees),
-    "random_affine": lambda o: v2.RandomAffine(o.degrees, translate=o.translate, scale=o.scale),
-    "random_grayscale": lambda o: v2.RandomGrayscale(o.p),
-    "random_perspective": lambda o: v2.RandomPerspective(o.distortion, o.p),
+    "random_crop": Op(lambda o: v2.RandomCrop(o.size, pad_if_needed=True)),
+    "random_horizontal_flip": Op(lambda o: v2.RandomHorizontalFlip(o.p)),
+    "random_vertical_flip": Op(lambda o: v2.RandomVerticalFlip(o.p)),
+    "random_rotation": Op(lambda o: v2.RandomRotation(o.degrees)),
+    "random_affine": Op(lambda o: v2.RandomAffine(o.degrees, translate=o.translate, scale=o.scale)),
+    "random_grayscale": Op(lambda o: v2.RandomGrayscale(o.p)),
+    "random_perspective": Op(lambda o: v2.RandomPerspective(o.distortion, o.p)),
 }
-# What inference keeps: every op that gives the same output for the same image.
-_DETERMINISTIC = {"resize", "center_crop", "pad", "grayscale"}
+OP_ORDER: tuple[str, ...] = tuple(OPS)
+DETERMINISTIC = frozenset(name for name, op in OPS.items() if op.deterministic)
 
 
 def build_transform(
@@ -310,10 +320,10 @@ def build_transform(
         raise ValueError(f"mode must be 'train' or 'eval', not {mode!r}")
     train = mode == "train"
     ops: list[Any] = [_to_rgb]
-    for name, make in _OPS.items():
+    for name, op in OPS.items():
         option = getattr(spec, name)
-        if option.enabled and (train or name in _DETERMINISTIC):
-            ops.append(make(option))
+        if option.enabled and (train or op.deterministic):
+            ops.append(op.make(option))
     ops += [v2.ToImage(), v2.ToDtype(torch.float32, scale=True)]
     ops.append(v2.Normalize(list(mean), list(std)))
     if train and spec.random_erasing.enabled:

@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session
 
 from app.errors import Conflict
 from app.ml.export import export_model
+from app.models.files import model_prefix
+from app.models.schemas import ModelStatus
 from app.models.service import get_model
-from app.scoring.realtime import ModelCache
-from app.storage import ObjectStore
+from app.runtime import Runtime
+from app.serving.cache import loaded_model
 
 
 class ExportFormat(StrEnum):
@@ -24,16 +26,17 @@ class ExportFormat(StrEnum):
 
 
 def export_bundle(
-    session: Session, store: ObjectStore, cache: ModelCache, model_id: str, fmt: ExportFormat
+    session: Session, runtime: Runtime, model_id: str, fmt: ExportFormat
 ) -> tuple[bytes, str]:
+    store = runtime.store
     record = get_model(session, model_id)
-    if record.status != "trained":
+    if record.status != ModelStatus.TRAINED:
         raise Conflict(f"Model {model_id} is {record.status}: only trained models export.")
     name = f"{record.architecture}-{model_id[:8]}-{fmt.value}.zip"
-    key = f"models/{model_id}/exports/{fmt.value}.zip"
+    key = f"{model_prefix(model_id)}exports/{fmt.value}.zip"
     if store.exists(key):  # a trained model never changes, so neither does its export
         return store.get_bytes(key), name
-    model = cache.get(model_id, store)
+    model = loaded_model(runtime, model_id)  # the one predict loaded, if it did
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "export"
         folder.mkdir()

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.db.keyset import newest_first
 from app.db.tables import JobRecord, ModelRecord, ModelTagRecord
+from app.jobs.states import JobStatus
 
 
 class ModelRepository:
@@ -46,7 +47,8 @@ class ModelRepository:
 
     def active_jobs(self, model_id: str) -> tuple[str, ...]:
         query = select(JobRecord.id).where(
-            JobRecord.model_id == model_id, JobRecord.status.in_(("queued", "running"))
+            JobRecord.model_id == model_id,
+            JobRecord.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)),
         )
         return tuple(self.session.scalars(query))
 

@@ -106,14 +106,13 @@ def training_curves(model_id: str, session: SessionDep, store: StorageDep) -> Re
 def export_model(
     model_id: str,
     session: SessionDep,
-    store: StorageDep,
     runtime: RuntimeDep,
     format: Annotated[ExportFormat, Query(description="onnx, torchscript or safetensors")],
 ) -> Response:
     """`model.onnx` (input `input`: N x 3 x H x W normalised float32; output `probabilities`),
     `model.pt` (TorchScript, `torch.jit.load`) or `model.safetensors` (weights), each with
     `metadata.json` beside it."""
-    data, name = export_bundle(session, store, runtime.predictors, model_id, format)
+    data, name = export_bundle(session, runtime, model_id, format)
     return Response(
         data,
         media_type="application/zip",

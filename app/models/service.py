@@ -5,11 +5,13 @@ from __future__ import annotations
 import tempfile
 import uuid
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.api.pagination import Page, decode_cursor, page_of
 from app.db.tables import ModelRecord, ModelTagRecord
+from app.db.types import utcnow
 from app.errors import Conflict, InvalidRequest, NotFound, WeightsUnavailable
 from app.ml.architectures import (
     Architecture,
@@ -27,14 +29,11 @@ from app.ml.model_dir import (
     Preprocessing,
 )
 from app.ml.state_io import UnsafeOrCorruptWeights, load_state_dict, save_state_dict
+from app.models.files import model_prefix
 from app.models.repository import ModelRepository
 from app.models.schemas import Model, ModelCreate, ModelLinks, ModelStatus, SourceWeights
 from app.storage import ObjectStore
 from app.weights.store import WeightsCorrupt, WeightsMissing, WeightsStore
-
-
-def _model_prefix(model_id: str) -> str:
-    return f"models/{model_id}/"
 
 
 def to_schema(record: ModelRecord) -> Model:
@@ -111,7 +110,7 @@ def create_model(
         raise InvalidRequest(str(exc)) from None
 
     model_id = str(uuid.uuid4())
-    prefix = _model_prefix(model_id)
+    prefix = model_prefix(model_id)
     source = _stage_pretrained(store, weights, arch, options, prefix) if body.pretrained else None
     info = imagenet_weights(arch)
     config = ModelDirConfig(
@@ -180,7 +179,7 @@ def delete_model(session: Session, store: ObjectStore, model_id: str) -> None:
     if active:
         raise Conflict(f"Jobs still use this model ({', '.join(active)}); cancel them or wait.")
     # Files first: if storage fails, the row stays and the delete can be retried.
-    store.delete_prefix(_model_prefix(record.id))
+    store.delete_prefix(model_prefix(record.id))
     ModelRepository(session).delete(record)
 
 
@@ -188,4 +187,52 @@ def training_curves(session: Session, store: ObjectStore, model_id: str) -> byte
     record = get_model(session, model_id)
     if record.status != ModelStatus.TRAINED.value:
         raise Conflict(f"Model {model_id} is {record.status}: only trained models have curves.")
-    return store.get_bytes(_model_prefix(record.id) + CURVES_FILE)
+    return store.get_bytes(model_prefix(record.id) + CURVES_FILE)
+
+
+def add_trained(
+    session: Session,
+    *,
+    model_id: str,
+    training_job_id: str,
+    architecture: Architecture,
+    pretrained: bool,
+    options: BuildOptions,
+    source_weights: SourceWeights | None,
+    class_names: list[str],
+    metrics: dict[str, Any],
+    storage_uri: str,
+    name: str | None,
+    tags: list[str],
+) -> ModelRecord:
+    """The Model resource of a trained model whose files are whole in storage; a repeat for the
+    same id (a job ending twice) returns the one already recorded."""
+    repo = ModelRepository(session)
+    existing = repo.get(model_id)
+    if existing is not None:
+        return existing
+    now = utcnow()
+    return repo.add(
+        ModelRecord(
+            id=model_id,
+            name=name,
+            description=f"trained by job {training_job_id}",
+            status=ModelStatus.TRAINED.value,
+            architecture=architecture.value,
+            family=architecture.family.value,
+            pretrained=pretrained,
+            zero_init_residual=options.zero_init_residual,
+            memory_efficient=options.memory_efficient,
+            weights_name=source_weights.name if source_weights else None,
+            weights_file=source_weights.file_name if source_weights else None,
+            weights_sha256=source_weights.sha256 if source_weights else None,
+            num_classes=len(class_names),
+            class_names=class_names,
+            training_job_id=training_job_id,
+            metrics=metrics,
+            storage_uri=storage_uri,
+            created_at=now,
+            updated_at=now,
+            tags=[ModelTagRecord(tag=t) for t in sorted(set(tags))],
+        )
+    )

@@ -17,19 +17,16 @@ from app.jobs.http import (
     event_responses,
     event_stream,
 )
-from app.jobs.schemas import JobState, LogPage
+from app.jobs.schemas import LogPage
 from app.jobs.service import IdempotencyConflict
-from app.scoring import service
+from app.jobs.states import JobStatus
+from app.scoring import service, writers
 from app.scoring.schemas import Comparison, ScoringJob, ScoringJobCreate
 
 router = APIRouter(prefix="/v1/scoring-jobs", tags=["scoring-jobs"])
 
-MEDIA_TYPES = {
-    "csv": "text/csv",
-    "jsonl": "application/x-ndjson",
-    "parquet": "application/vnd.apache.parquet",
-    "png": "image/png",
-}
+# By file extension: every output format's (writers.FORMATS), and the confusion matrix's PNG.
+MEDIA_TYPES = {f.extension: f.media_type for f in writers.FORMATS.values()} | {"png": "image/png"}
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {t: {} for t in MEDIA_TYPES.values()}, "description": "The file"},
     **problem_responses(NotFound, Conflict),
@@ -64,7 +61,7 @@ def list_scoring_jobs(
     session: SessionDep,
     limit: Limit = 50,
     cursor: Cursor = None,
-    status: JobState | None = None,
+    status: JobStatus | None = None,
     model_id: Annotated[str | None, Query(max_length=36)] = None,
 ) -> Page[ScoringJob]:
     return service.list_jobs(session, limit=limit, cursor=cursor, status=status, model_id=model_id)
@@ -85,7 +82,7 @@ def get_scoring_job(job_id: str, session: SessionDep) -> ScoringJob:
     responses=problem_responses(NotFound),
 )
 def cancel_scoring_job(job_id: str, session: SessionDep) -> ScoringJob:
-    return service.to_schema(session, jobs.cancel(session, service.get(session, job_id)))
+    return service.to_schema(session, service.cancel(session, job_id))
 
 
 @router.get(
@@ -108,7 +105,9 @@ def compare_evaluations(job_id: str, other_job_id: str, session: SessionDep) -> 
     return service.comparison(session, job_id, other_job_id)
 
 
-def _file(session: SessionDep, settings: SettingsDep, job_id: str, which: str) -> Response:
+def _file(
+    session: SessionDep, settings: SettingsDep, job_id: str, which: service.OutputFile
+) -> Response:
     data, uri = service.output_file(session, settings, job_id, which)
     name = uri.rsplit("/", 1)[-1]
     return Response(
@@ -126,7 +125,7 @@ def _file(session: SessionDep, settings: SettingsDep, job_id: str, which: str) -
     responses=FILE_RESPONSES,
 )
 def scoring_output(job_id: str, session: SessionDep, settings: SettingsDep) -> Response:
-    return _file(session, settings, job_id, "predictions")
+    return _file(session, settings, job_id, service.OutputFile.PREDICTIONS)
 
 
 @router.get(
@@ -137,7 +136,7 @@ def scoring_output(job_id: str, session: SessionDep, settings: SettingsDep) -> R
     responses=FILE_RESPONSES,
 )
 def scoring_errors(job_id: str, session: SessionDep, settings: SettingsDep) -> Response:
-    return _file(session, settings, job_id, "errors")
+    return _file(session, settings, job_id, service.OutputFile.ERRORS)
 
 
 @router.get(
@@ -148,7 +147,7 @@ def scoring_errors(job_id: str, session: SessionDep, settings: SettingsDep) -> R
     responses=FILE_RESPONSES,
 )
 def scoring_confusion_matrix(job_id: str, session: SessionDep, settings: SettingsDep) -> Response:
-    return _file(session, settings, job_id, "confusion_matrix")
+    return _file(session, settings, job_id, service.OutputFile.CONFUSION_MATRIX)
 
 
 @router.get(

@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, model
 
 from app.api.fields import Text
 from app.datasets.schemas import SourceFormat
-from app.jobs.schemas import JobError, JobState, MaxRuntimeSeconds, Transition
+from app.jobs.schemas import JobError, MaxRuntimeSeconds, Transition
+from app.jobs.states import JobStatus
 
 
 class OutputFormat(StrEnum):
@@ -84,7 +85,7 @@ class ScoringOutput(BaseModel):
 
 class ScoringJob(BaseModel):
     id: str
-    status: JobState
+    status: JobStatus
     sub_status: str | None
     waiting_reason: str | None
     progress: ScoringProgress | None

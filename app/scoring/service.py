@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -9,24 +10,26 @@ from sqlalchemy.orm import Session
 from app.api.pagination import Page
 from app.config import Settings
 from app.datasets import service as datasets
+from app.datasets.schemas import DatasetStatus
 from app.datasets.sources import SourceAccess, SourceNotAllowed
 from app.db.tables import JobRecord
 from app.errors import ApiError, Conflict, InvalidRequest
 from app.jobs import service as jobs
-from app.jobs.schemas import JobState
+from app.jobs.states import JobStatus
 from app.ml.metrics import Evaluation, compare
 from app.models import service as models
+from app.models.schemas import ModelStatus
+from app.scoring.job import ScoringResult, ScoringSpec
 from app.scoring.schemas import (
     Comparison,
-    OutputFormat,
     ScoringJob,
     ScoringJobCreate,
     ScoringJobLinks,
     ScoringOutput,
     ScoringProgress,
 )
+from app.scoring.tasks import SCORING
 
-KIND = "scoring"
 MAX_DOWNLOAD_BYTES = 512 * 1024**2
 
 
@@ -49,7 +52,7 @@ def submit(
         model = models.get_model(session, body.model_id)
     except ApiError:
         raise InvalidRequest(f"model_id {body.model_id!r} does not exist") from None
-    if model.status != "trained" or not model.num_classes:
+    if model.status != ModelStatus.TRAINED or not model.num_classes:
         raise InvalidRequest(
             f"model {body.model_id} is {model.status}; score with a trained "
             "model (POST /v1/training-jobs makes one)"
@@ -63,53 +66,55 @@ def submit(
             dataset = datasets.get(session, body.dataset_id)
         except ApiError:
             raise InvalidRequest(f"dataset_id {body.dataset_id!r} does not exist") from None
-        if dataset.status != "ready":
+        if dataset.status != DatasetStatus.READY:
             raise InvalidRequest(f"dataset {dataset.id} is {dataset.status}, not ready")
     if body.input_uri is not None:
         _check_uri(settings, body.input_uri, "input_uri")
     if body.output_uri is not None:
         _check_uri(settings, body.output_uri, "output_uri", write=True)
-    spec = body.model_dump(mode="json")
+    spec = ScoringSpec.model_validate(body.model_dump(exclude={"max_runtime_seconds"}))
     job, _ = jobs.submit(
         session,
-        KIND,
+        SCORING,
         spec,
+        max_runtime_seconds=body.max_runtime_seconds,
         max_attempts=settings.job_max_attempts,
         model_id=body.model_id,
         dataset_id=body.dataset_id,
         idempotency_key=idempotency_key,
+        body_for_key=body.model_dump(mode="json"),
     )
     return job
 
 
 def to_schema(session: Session, job: JobRecord) -> ScoringJob:
-    spec, result = job.spec, job.result or {}
+    spec, result = SCORING.spec_of(job), SCORING.result_of(job)
     base = f"/v1/scoring-jobs/{job.id}"
     output = None
-    if job.status == "succeeded" and result:
+    if job.status == JobStatus.SUCCEEDED and result is not None:
         output = ScoringOutput(
-            predictions_uri=result["predictions_uri"],
-            errors_uri=result["errors_uri"],
-            images_scored=result["images_scored"],
-            images_failed=result["images_failed"],
-            evaluation=result.get("evaluation") is not None,
+            predictions_uri=result.predictions_uri,
+            errors_uri=result.errors_uri,
+            images_scored=result.images_scored,
+            images_failed=result.images_failed,
+            evaluation=result.evaluation is not None,
         )
     raw = job.progress or {}
     return ScoringJob(
         id=job.id,
-        status=JobState(job.status),
+        status=JobStatus(job.status),
         sub_status=job.sub_status,
         waiting_reason=jobs.waiting_reason(session, job),
         progress=ScoringProgress(**{k: raw.get(k) for k in ScoringProgress.model_fields})
         if raw
         else None,
-        model_id=spec["model_id"],
-        dataset_id=spec.get("dataset_id"),
-        input_uri=spec.get("input_uri"),
-        output_format=OutputFormat(spec["output_format"]),
-        top_k=spec["top_k"],
-        confidence_threshold=spec.get("confidence_threshold"),
-        batch_size=spec.get("batch_size"),
+        model_id=spec.model_id,
+        dataset_id=spec.dataset_id,
+        input_uri=spec.input_uri,
+        output_format=spec.output_format,
+        top_k=spec.top_k,
+        confidence_threshold=spec.confidence_threshold,
+        batch_size=spec.batch_size,
         attempts=job.attempts,
         max_attempts=job.max_attempts,
         cancel_requested=job.cancel_requested,
@@ -132,7 +137,11 @@ def to_schema(session: Session, job: JobRecord) -> ScoringJob:
 
 
 def get(session: Session, job_id: str) -> JobRecord:
-    return jobs.get(session, KIND, job_id, "scoring job")
+    return jobs.get(session, SCORING, job_id, "scoring job")
+
+
+def cancel(session: Session, job_id: str) -> JobRecord:
+    return jobs.cancel(session, SCORING, get(session, job_id))
 
 
 def list_jobs(
@@ -140,12 +149,12 @@ def list_jobs(
     *,
     limit: int,
     cursor: str | None,
-    status: JobState | None,
+    status: JobStatus | None,
     model_id: str | None,
 ) -> Page[ScoringJob]:
     return jobs.page(
         session,
-        KIND,
+        SCORING,
         limit=limit,
         cursor=cursor,
         status=status,
@@ -154,29 +163,46 @@ def list_jobs(
     )
 
 
-def _finished(session: Session, job_id: str) -> dict[str, Any]:
+def _finished(session: Session, job_id: str) -> ScoringResult:
     job = get(session, job_id)
-    if job.status != "succeeded" or not job.result:
+    result = SCORING.result_of(job)
+    if job.status != JobStatus.SUCCEEDED or result is None:
         raise Conflict(
             f"Scoring job {job_id} is {job.status}; its output exists once it has succeeded."
         )
-    return job.result
+    return result
 
 
 def evaluation(session: Session, job_id: str) -> dict[str, Any]:
     result = _finished(session, job_id)
-    if result.get("evaluation") is None:
+    if result.evaluation is None:
         raise Conflict(f"Scoring job {job_id} had no labels, so there is no evaluation.")
-    value: dict[str, Any] = result["evaluation"]
-    return value
+    return result.evaluation
 
 
-def output_file(session: Session, settings: Settings, job_id: str, which: str) -> tuple[bytes, str]:
+class OutputFile(StrEnum):
+    """The files a finished scoring job offers for download."""
+
+    PREDICTIONS = "predictions"
+    ERRORS = "errors"
+    CONFUSION_MATRIX = "confusion matrix"
+
+    def uri_in(self, result: ScoringResult) -> str | None:
+        if self is OutputFile.PREDICTIONS:
+            return result.predictions_uri
+        if self is OutputFile.ERRORS:
+            return result.errors_uri
+        return result.confusion_matrix_uri
+
+
+def output_file(
+    session: Session, settings: Settings, job_id: str, which: OutputFile
+) -> tuple[bytes, str]:
     """The bytes of a finished job's predictions, errors or confusion-matrix file."""
     result = _finished(session, job_id)
-    uri = result.get(f"{which}_uri")
+    uri = which.uri_in(result)
     if uri is None:
-        raise Conflict(f"Scoring job {job_id} has no {which.replace('_', ' ')} file.")
+        raise Conflict(f"Scoring job {job_id} has no {which.value} file.")
     store, key = SourceAccess(settings).locate(uri)
     if store.head(key).size > MAX_DOWNLOAD_BYTES:
         raise Conflict(f"The file is over {MAX_DOWNLOAD_BYTES} bytes: read it from {uri}.")

@@ -3,6 +3,7 @@ starts after the last part it wrote), then join the parts and evaluate against t
 
 from __future__ import annotations
 
+import json
 import math
 import shutil
 import tempfile
@@ -10,19 +11,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.datasets.schemas import SourceFormat
 from app.datasets.service import detect_format
 from app.datasets.snapshot import IndexRow, read_index
 from app.datasets.sources import ObjectCache, SourceAccess
 from app.datasets.tasks import Indexer
 from app.jobs.context import JobContext
 from app.jobs.errors import JobCancelled, JobFailed
+from app.jobs.kinds import JobKind, Pool
 from app.ml.confusion_plot import confusion_matrix_png
 from app.ml.data import decode_workers
 from app.ml.metrics import EvaluationAccumulator
-from app.ml.model_dir import CONFIG_FILE, ModelDirConfig
 from app.ml.predict import TrainedModel, choose_batch_size, load_trained
+from app.models.files import ModelFilesMissing, download_model_dir
 from app.scoring import writers
-from app.scoring.chunks import score_chunk
+from app.scoring.chunks import ScoredChunk, score_chunk
+from app.scoring.job import ScoringResult, ScoringSpec, ScoringState
 from app.storage import ObjectNotFound, ObjectStore
 
 PARTS = "parts/"
@@ -39,38 +43,34 @@ class Output:
         return self.store.uri_for(self.prefix + name)
 
 
-def output_of(ctx: JobContext) -> Output:
-    uri = ctx.spec.get("output_uri")
+def output_of(ctx: JobContext[ScoringSpec]) -> Output:
+    uri = ctx.spec.output_uri
     if not uri:
         return Output(ctx.store, f"scoring/{ctx.job_id}/")
     store, key = SourceAccess(ctx.settings).locate(uri, write=True)
     return Output(store, f"{key}/" if key else "")
 
 
-def _load_model(ctx: JobContext, work: Path) -> TrainedModel:
-    prefix = f"models/{ctx.spec['model_id']}/"
-    folder = work / "model"
+def _load_model(ctx: JobContext[ScoringSpec], work: Path) -> TrainedModel:
+    model_id = ctx.spec.model_id
     try:
-        config = ModelDirConfig.from_json(ctx.store.get_bytes(prefix + CONFIG_FILE))
-        folder.mkdir(parents=True)
-        (folder / CONFIG_FILE).write_bytes(config.to_json())
-        if config.weights is None:
-            raise JobFailed("model-not-trained", f"model {ctx.spec['model_id']} has no weights")
-        ctx.store.download_file(prefix + config.weights, folder / config.weights)
-    except ObjectNotFound:
-        raise JobFailed("model-missing", f"model {ctx.spec['model_id']} was deleted") from None
-    return load_trained(folder)
+        config = download_model_dir(ctx.store, model_id, work / "model")
+    except ModelFilesMissing as exc:
+        raise JobFailed("model-missing", str(exc)) from None
+    if config.weights is None:
+        raise JobFailed("model-not-trained", f"model {model_id} has no weights")
+    return load_trained(work / "model")
 
 
-def _input(ctx: JobContext, work: Path) -> tuple[list[IndexRow], list[dict[str, Any]]]:
-    if ctx.spec.get("dataset_id"):
+def _input(ctx: JobContext[ScoringSpec], work: Path) -> tuple[list[IndexRow], list[dict[str, Any]]]:
+    spec = ctx.spec
+    if spec.dataset_id:
         try:
-            return read_index(ctx.store, ctx.spec["dataset_id"]), []
+            return read_index(ctx.store, spec.dataset_id), []
         except ObjectNotFound:
             raise JobFailed("dataset-missing", "the dataset was deleted") from None
-    uri = ctx.spec["input_uri"]
-    fmt = ctx.spec["input_format"]
-    fmt = detect_format(uri).value if fmt == "auto" else fmt
+    uri = spec.input_uri or ""
+    fmt = detect_format(uri) if spec.input_format is SourceFormat.AUTO else spec.input_format
     indexer = Indexer(ctx, work, uri, fmt, files_prefix=f"scoring/{ctx.job_id}/files/")
     rows = indexer.collect()
     errors = [
@@ -80,102 +80,106 @@ def _input(ctx: JobContext, work: Path) -> tuple[list[IndexRow], list[dict[str, 
 
 
 class Scorer:
-    def __init__(self, ctx: JobContext, work: Path) -> None:
+    def __init__(self, ctx: JobContext[ScoringSpec], work: Path) -> None:
         self.ctx, self.work = ctx, work
         self.spec = ctx.spec
-        self.fmt: str = ctx.spec["output_format"]
+        self.fmt: str = ctx.spec.output_format.value
         self.out = output_of(ctx)
         self.cache = ObjectCache(
             ctx.settings.resolved_cache_dir / "objects", SourceAccess(ctx.settings)
         )
 
-    def run(self) -> dict[str, Any]:
+    def run(self) -> ScoringResult:
         ctx = self.ctx
         ctx.set_sub_status("staging_data")
         model = _load_model(ctx, self.work)
         rows, input_errors = _input(ctx, self.work)
-        if self.spec["top_k"] > len(model.class_names):
-            raise JobFailed(
-                "top-k-too-large",
-                f"top_k {self.spec['top_k']} is more than the "
-                f"model's {len(model.class_names)} classes",
-            )
+        self._check_top_k(model)
         labelled = all(r.label is not None for r in rows)
         columns = writers.prediction_columns(
-            model.class_names, labelled, self.spec["top_k"], self.spec["confidence_threshold"]
+            model.class_names, labelled, self.spec.top_k, self.spec.confidence_threshold
         )
-        state = dict(ctx.checkpoint or {})
-        if state:
-            ctx.log(f"resuming at part {state['parts_done']}: earlier parts are already written")
-        else:
-            self._put(
-                f"{PARTS}errors-input.{self.fmt}",
-                writers.encode(input_errors, writers.ERROR_COLUMNS, self.fmt),
-            )
-            state = {"parts_done": 0, "scored": 0, "failed": len(input_errors)}
-        accumulator = (
-            EvaluationAccumulator.from_state(state["evaluation"])
-            if "evaluation" in state
-            else EvaluationAccumulator(model.class_names)
-            if labelled
-            else None
-        )
+        state = self._resume_or_start(input_errors)
+        accumulator = _accumulator(state, model, labelled)
         ctx.set_sub_status("scoring")
         part_size = ctx.settings.scoring_part_size
         parts = math.ceil(len(rows) / part_size)
-        batch_size = self.spec["batch_size"] or choose_batch_size(model)
-        for part in range(state["parts_done"], parts):
+        batch_size = self.spec.batch_size or choose_batch_size(model)
+        for part in range(state.parts_done, parts):
             if ctx.cancel_requested():
                 raise JobCancelled
             chunk = rows[part * part_size : (part + 1) * part_size]
-            scored = score_chunk(
-                model,
-                chunk,
-                self.cache,
-                batch_size,
-                labelled,
-                ctx.settings.max_image_pixels,
-                workers=decode_workers(model.device.type),
-                data_path=ctx.settings.data_path,
-            )
-            self._put(
-                f"{PARTS}part-{part:05d}.{self.fmt}",
-                writers.encode(
-                    writers.prediction_rows(
-                        scored.ids,
-                        scored.categories,
-                        scored.probabilities,
-                        model.class_names,
-                        self.spec["top_k"],
-                        self.spec["confidence_threshold"],
-                    ),
-                    columns,
-                    self.fmt,
-                ),
-            )
-            self._put(
-                f"{PARTS}errors-{part:05d}.{self.fmt}",
-                writers.encode(scored.errors, writers.ERROR_COLUMNS, self.fmt),
-            )
+            scored = self._score(model, chunk, batch_size, labelled)
+            self._write_part(part, scored, model, columns)
             if accumulator is not None:
                 accumulator.add(scored.true_indices, scored.known_probabilities)
-            state = {
-                "parts_done": part + 1,
-                "scored": state["scored"] + len(scored.ids),
-                "failed": state["failed"] + len(scored.errors),
-            }
-            if accumulator is not None:
-                state["evaluation"] = accumulator.state()
-            ctx.save_checkpoint(state)
-            done = min((part + 1) * part_size, len(rows))
-            ctx.progress(
-                phase="scoring",
-                done=done,
-                total=len(rows),
-                percent=round(100 * done / max(len(rows), 1), 1),
+            state = ScoringState(
+                parts_done=part + 1,
+                scored=state.scored + len(scored.ids),
+                failed=state.failed + len(scored.errors),
+                evaluation=accumulator.state() if accumulator is not None else None,
             )
+            ctx.save_checkpoint(state.model_dump())
+            self._report(min((part + 1) * part_size, len(rows)), len(rows))
         ctx.set_sub_status("uploading")
         return self._finish(parts, columns, state, accumulator)
+
+    def _check_top_k(self, model: TrainedModel) -> None:
+        if self.spec.top_k > len(model.class_names):
+            raise JobFailed(
+                "top-k-too-large",
+                f"top_k {self.spec.top_k} is more than the "
+                f"model's {len(model.class_names)} classes",
+            )
+
+    def _resume_or_start(self, input_errors: list[dict[str, Any]]) -> ScoringState:
+        """The saved state of an earlier attempt, or a fresh one with the input's errors
+        written (they are known before the first part)."""
+        if self.ctx.checkpoint:
+            state = ScoringState.model_validate(self.ctx.checkpoint)
+            self.ctx.log(f"resuming at part {state.parts_done}: earlier parts are already written")
+            return state
+        self._put(
+            f"{PARTS}errors-input.{self.fmt}",
+            writers.encode(input_errors, writers.ERROR_COLUMNS, self.fmt),
+        )
+        return ScoringState(failed=len(input_errors))
+
+    def _score(
+        self, model: TrainedModel, chunk: list[IndexRow], batch_size: int, labelled: bool
+    ) -> ScoredChunk:
+        settings = self.ctx.settings
+        return score_chunk(
+            model,
+            chunk,
+            self.cache,
+            batch_size,
+            labelled,
+            settings.max_image_pixels,
+            workers=decode_workers(model.device.type),
+            data_path=settings.data_path,
+        )
+
+    def _write_part(
+        self, part: int, scored: ScoredChunk, model: TrainedModel, columns: list[str]
+    ) -> None:
+        rows = writers.prediction_rows(
+            scored.ids,
+            scored.categories,
+            scored.probabilities,
+            model.class_names,
+            self.spec.top_k,
+            self.spec.confidence_threshold,
+        )
+        self._put(f"{PARTS}part-{part:05d}.{self.fmt}", writers.encode(rows, columns, self.fmt))
+        self._put(
+            f"{PARTS}errors-{part:05d}.{self.fmt}",
+            writers.encode(scored.errors, writers.ERROR_COLUMNS, self.fmt),
+        )
+
+    def _report(self, done: int, total: int) -> None:
+        percent = round(100 * done / max(total, 1), 1)
+        self.ctx.progress(phase="scoring", done=done, total=total, percent=percent)
 
     def _put(self, name: str, data: bytes) -> None:
         self.out.store.put_bytes(self.out.prefix + name, data)
@@ -198,9 +202,9 @@ class Scorer:
         self,
         parts: int,
         columns: list[str],
-        state: dict[str, Any],
+        state: ScoringState,
         accumulator: EvaluationAccumulator | None,
-    ) -> dict[str, Any]:
+    ) -> ScoringResult:
         fmt = self.fmt
         predictions = self._join(
             [f"{PARTS}part-{p:05d}.{fmt}" for p in range(parts)],
@@ -212,13 +216,12 @@ class Scorer:
             f"errors.{fmt}",
             writers.encode([], writers.ERROR_COLUMNS, fmt),
         )
-        result: dict[str, Any] = {
-            "predictions_uri": predictions,
-            "errors_uri": errors,
-            "images_scored": state["scored"],
-            "images_failed": state["failed"],
-            "evaluation": None,
-        }
+        result = ScoringResult(
+            predictions_uri=predictions,
+            errors_uri=errors,
+            images_scored=state.scored,
+            images_failed=state.failed,
+        )
         if accumulator is not None and accumulator.count:
             evaluation = accumulator.result().to_dict()
             matrix = evaluation["confusion_matrix"]
@@ -226,22 +229,32 @@ class Scorer:
             self._put(
                 "confusion_matrix.png", confusion_matrix_png(matrix["labels"], matrix["matrix"])
             )
-            result["evaluation"] = evaluation
-            result["confusion_matrix_uri"] = self.out.uri("confusion_matrix.png")
+            result.evaluation = evaluation
+            result.confusion_matrix_uri = self.out.uri("confusion_matrix.png")
         self.out.store.delete_prefix(self.out.prefix + PARTS)
         return result
 
 
-def _json(value: Any) -> bytes:
-    import json
+def _accumulator(
+    state: ScoringState, model: TrainedModel, labelled: bool
+) -> EvaluationAccumulator | None:
+    """Evaluation against the labels, when every image has one (resumed from the state)."""
+    if state.evaluation is not None:
+        return EvaluationAccumulator.from_state(state.evaluation)
+    return EvaluationAccumulator(model.class_names) if labelled else None
 
+
+def _json(value: Any) -> bytes:
     return json.dumps(value, indent=2).encode()
 
 
-def run(ctx: JobContext) -> dict[str, Any]:
+def run(ctx: JobContext[ScoringSpec]) -> ScoringResult:
     ctx.settings.data_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="score-", dir=ctx.settings.data_dir))
     try:
         return Scorer(ctx, work).run()
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+SCORING = JobKind("scoring", Pool.ACCELERATED, ScoringSpec, ScoringResult, body=run)

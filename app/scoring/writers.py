@@ -10,9 +10,12 @@ import csv
 import io
 import json
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from app.scoring.schemas import OutputFormat
 
 ERROR_COLUMNS = ["id", "reason", "message"]
 
@@ -57,27 +60,30 @@ def prediction_rows(
     return rows
 
 
-def encode(rows: list[dict[str, Any]], columns: list[str], fmt: str) -> bytes:
-    if fmt == "jsonl":
-        return "".join(json.dumps(r) + "\n" for r in rows).encode()
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        return out.getvalue().encode()
-    if fmt == "parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        table = pa.Table.from_pylist(rows, schema=_schema(columns, rows))
-        sink = io.BytesIO()
-        pq.write_table(table, sink)
-        return sink.getvalue()
-    raise ValueError(f"unknown output format {fmt!r}")
+def _encode_csv(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
 
 
-def _schema(columns: list[str], rows: list[dict[str, Any]]) -> Any:
+def _encode_jsonl(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
+    del columns  # each line names its own keys
+    return "".join(json.dumps(r) + "\n" for r in rows).encode()
+
+
+def _encode_parquet(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pylist(rows, schema=_schema(columns))
+    sink = io.BytesIO()
+    pq.write_table(table, sink)
+    return sink.getvalue()
+
+
+def _schema(columns: list[str]) -> Any:
     import pyarrow as pa
 
     def kind(name: str) -> Any:
@@ -87,26 +93,72 @@ def _schema(columns: list[str], rows: list[dict[str, Any]]) -> Any:
             return pa.bool_()
         return pa.string()
 
-    del rows
     return pa.schema([(name, kind(name)) for name in columns])
+
+
+def _concatenate(parts: Sequence[Path], dest: Path, *, skip_header: bool) -> None:
+    with dest.open("wb") as out:
+        for n, part in enumerate(parts):
+            with part.open("rb") as src:
+                if skip_header and n > 0:
+                    src.readline()  # the header, already written
+                shutil.copyfileobj(src, out, 1 << 20)
+
+
+def _merge_csv(parts: Sequence[Path], dest: Path) -> None:
+    _concatenate(parts, dest, skip_header=True)
+
+
+def _merge_jsonl(parts: Sequence[Path], dest: Path) -> None:
+    _concatenate(parts, dest, skip_header=False)
+
+
+def _merge_parquet(parts: Sequence[Path], dest: Path) -> None:
+    import pyarrow.parquet as pq
+
+    writer = None
+    for part in parts:
+        table = pq.read_table(part)
+        writer = writer or pq.ParquetWriter(dest, table.schema)
+        writer.write_table(table)
+    if writer is not None:
+        writer.close()
+
+
+@dataclass(frozen=True)
+class Format:
+    """How one output format is written, joined and served."""
+
+    extension: str  # of the files: predictions.<extension>, errors.<extension>
+    media_type: str  # of the download
+    encode: Callable[[list[dict[str, Any]], list[str]], bytes]  # rows, columns -> a part file
+    merge: Callable[[Sequence[Path], Path], None]  # part files -> one file, streaming
+
+
+# Every output format (the API's OutputFormat) and everything about it: the one table that the
+# writers, the job and the download routes read.
+FORMATS: dict[OutputFormat, Format] = {
+    OutputFormat.CSV: Format("csv", "text/csv", _encode_csv, _merge_csv),
+    OutputFormat.JSONL: Format("jsonl", "application/x-ndjson", _encode_jsonl, _merge_jsonl),
+    OutputFormat.PARQUET: Format(
+        "parquet", "application/vnd.apache.parquet", _encode_parquet, _merge_parquet
+    ),
+}
+
+
+def output_format(fmt: str) -> Format:
+    """The table's entry for a format name such as "csv"; ValueError names the valid ones."""
+    try:
+        return FORMATS[OutputFormat(fmt)]
+    except ValueError:
+        valid = ", ".join(FORMATS)
+        raise ValueError(f"unknown output format {fmt!r}: use one of {valid}") from None
+
+
+def encode(rows: list[dict[str, Any]], columns: list[str], fmt: str) -> bytes:
+    return output_format(fmt).encode(rows, columns)
 
 
 def merge(parts: Sequence[Path], fmt: str, dest: Path) -> None:
     """Join part files into one file, streaming: CSV keeps the first header only."""
-    if fmt == "parquet":
-        import pyarrow.parquet as pq
-
-        writer = None
-        for part in parts:
-            table = pq.read_table(part)
-            writer = writer or pq.ParquetWriter(dest, table.schema)
-            writer.write_table(table)
-        if writer is not None:
-            writer.close()
-        return
-    with dest.open("wb") as out:
-        for n, part in enumerate(parts):
-            with part.open("rb") as src:
-                if fmt == "csv" and n > 0:
-                    src.readline()  # the header, already written
-                shutil.copyfileobj(src, out, 1 << 20)
+    output_format(fmt).merge(parts, dest)

@@ -17,8 +17,9 @@ from app.jobs.http import (
     event_responses,
     event_stream,
 )
-from app.jobs.schemas import JobState, LogPage
+from app.jobs.schemas import LogPage
 from app.jobs.service import IdempotencyConflict
+from app.jobs.states import JobStatus
 from app.training import service
 from app.training.schemas import MetricsList, TrainingJob, TrainingJobCreate
 
@@ -53,7 +54,7 @@ def list_training_jobs(
     session: SessionDep,
     limit: Limit = 50,
     cursor: Cursor = None,
-    status: JobState | None = None,
+    status: JobStatus | None = None,
     model_id: Annotated[str | None, Query(max_length=36)] = None,
 ) -> Page[TrainingJob]:
     return service.list_jobs(session, limit=limit, cursor=cursor, status=status, model_id=model_id)
@@ -76,7 +77,7 @@ def get_training_job(job_id: str, session: SessionDep) -> TrainingJob:
 def cancel_training_job(job_id: str, session: SessionDep) -> TrainingJob:
     """A queued job ends at once; a running one stops at its next step, saves a checkpoint and
     ends `cancelled`. A finished job is left as it is."""
-    job = jobs.cancel(session, service.get(session, job_id))
+    job = service.cancel(session, job_id)
     return service.to_schema(session, job)
 
 

@@ -15,7 +15,10 @@ from pydantic import (
 )
 
 from app.api.fields import Text
-from app.jobs.schemas import JobError, JobState, MaxRuntimeSeconds, Transition
+from app.jobs.schemas import JobError, MaxRuntimeSeconds, Transition
+from app.jobs.states import JobStatus
+from app.ml.schedule import LrSchedule
+from app.ml.train_config import OPTIONS, MixedPrecision, Optimizer, TrainConfig
 from app.models.schemas import Tag
 
 
@@ -25,71 +28,51 @@ class SubStatus(StrEnum):
     UPLOADING = "uploading"
 
 
-class Optimizer(StrEnum):
-    SGD = "sgd"
-    ADAMW = "adamw"
+def _option(name: str) -> Any:
+    """The engine's default, bounds and meaning of one option, as a pydantic Field."""
+    default, bounds = OPTIONS[name]
+    return Field(
+        default,
+        ge=bounds.ge,
+        gt=bounds.gt,
+        le=bounds.le,
+        lt=bounds.lt,
+        description=bounds.doc or None,
+    )
 
 
-class LrSchedule(StrEnum):
-    POLY = "poly"
-    COSINE = "cosine"
-    STEP = "step"
-    CONSTANT = "constant"
-
-
-class MixedPrecision(StrEnum):
-    AUTO = "auto"
-    OFF = "off"
-    BF16 = "bf16"
-    FP16 = "fp16"
-
-
+# The engine's TrainConfig, field for field: app/ml/train_config.py is the one definition of
+# each option's default, bounds and meaning (tests/training/test_schemas.py checks the two list
+# the same options), plus the job's own max_runtime_seconds.
 class Hyperparameters(BaseModel):
     """Azure's Train PyTorch Model parameters and defaults, and a few beyond them."""
 
     model_config = ConfigDict(extra="forbid")
 
-    epochs: StrictInt = Field(5, ge=1, le=1000)
-    batch_size: StrictInt = Field(
-        16, ge=2, description="At least 2 (BatchNorm); at most the server's max_batch_size (4096)."
-    )
-    warmup_epochs: StrictInt = Field(0, ge=0, description="Linear warmup; must be below `epochs`.")
-    learning_rate: StrictFloat = Field(0.001, gt=0, le=10)
-    random_seed: StrictInt = Field(1, ge=0, le=2**32 - 1)
-    patience: StrictInt = Field(3, ge=1, description="Epochs without a better validation loss.")
-    print_frequency: StrictInt = Field(10, ge=1, description="Steps between progress records.")
-    optimizer: Optimizer = Field(
-        Optimizer.SGD, description="sgd: momentum 0.9, Nesterov (Azure); adamw."
-    )
-    lr_schedule: LrSchedule = Field(
-        LrSchedule.POLY, description="poly: Azure's warmup then power-2 decay."
-    )
-    weight_decay: StrictFloat | None = Field(
-        None, ge=0, le=1, description="Default: 1e-4 for sgd (Azure), 0.01 for adamw."
-    )
-    label_smoothing: StrictFloat = Field(0.0, ge=0, lt=1)
-    mixed_precision: MixedPrecision = Field(
-        MixedPrecision.AUTO, description="auto: bf16 on a GPU that has it, else full precision."
-    )
-    compile: StrictBool = Field(
-        False,
-        description=(
-            "torch.compile the network (GPU jobs only; a CPU job runs without it and says so "
-            "in its log). Compiling takes a minute or more before the first step, so it pays "
-            "only for long runs; checkpoints and resume are unaffected."
-        ),
-    )
+    epochs: StrictInt = _option("epochs")
+    batch_size: StrictInt = _option("batch_size")
+    warmup_epochs: StrictInt = _option("warmup_epochs")
+    learning_rate: StrictFloat = _option("learning_rate")
+    random_seed: StrictInt = _option("random_seed")
+    patience: StrictInt = _option("patience")
+    print_frequency: StrictInt = _option("print_frequency")
+    optimizer: Optimizer = _option("optimizer")
+    lr_schedule: LrSchedule = _option("lr_schedule")
+    weight_decay: StrictFloat | None = _option("weight_decay")
+    label_smoothing: StrictFloat = _option("label_smoothing")
+    mixed_precision: MixedPrecision = _option("mixed_precision")
+    compile: StrictBool = _option("compile")
     max_runtime_seconds: MaxRuntimeSeconds | None = Field(
         None, description="Stop the job after this."
     )
 
     @model_validator(mode="after")
-    def _warmup_below_epochs(self) -> Hyperparameters:
-        if self.warmup_epochs >= self.epochs:
-            raise ValueError(
-                f"warmup_epochs ({self.warmup_epochs}) must be below epochs ({self.epochs})"
-            )
+    def _engine_rules(self) -> Hyperparameters:
+        self.train_config()  # the rules between fields (warmup and epochs), from the engine
         return self
+
+    def train_config(self) -> TrainConfig:
+        return TrainConfig(**self.model_dump(include=set(OPTIONS)))
 
 
 class TrainingJobCreate(Hyperparameters):
@@ -121,10 +104,10 @@ class TrainingJobCreate(Hyperparameters):
             raise ValueError("give validation_dataset_id or validation_fraction, not both")
         return self
 
-    def hyperparameters(self) -> dict[str, Any]:
+    def hyperparameters(self) -> Hyperparameters:
         return Hyperparameters.model_validate(
             self.model_dump(include=set(Hyperparameters.model_fields))
-        ).model_dump(mode="json")
+        )
 
 
 class Progress(BaseModel):
@@ -148,7 +131,7 @@ class TrainingJobLinks(BaseModel):
 
 class TrainingJob(BaseModel):
     id: str
-    status: JobState
+    status: JobStatus
     sub_status: SubStatus | None
     waiting_reason: str | None = Field(description="Why a queued job has not started.")
     progress: Progress | None

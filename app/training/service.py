@@ -11,16 +11,18 @@ from sqlalchemy.orm import Session
 from app.api.pagination import Page
 from app.config import Settings
 from app.datasets import service as datasets
+from app.datasets.schemas import DatasetStatus
 from app.db.tables import DatasetRecord, JobRecord, TransformRecord
 from app.errors import ApiError, InvalidRequest
 from app.jobs import service as jobs
 from app.jobs.repository import JobRepository
-from app.jobs.schemas import JobState
+from app.jobs.states import JobStatus
 from app.ml.transforms import TransformSpec, output_size
 from app.models import service as models
+from app.models.schemas import ModelStatus
+from app.training.job import TrainingSpec
 from app.training.schemas import (
     EpochMetrics,
-    Hyperparameters,
     MetricsList,
     Progress,
     SubStatus,
@@ -28,8 +30,8 @@ from app.training.schemas import (
     TrainingJobCreate,
     TrainingJobLinks,
 )
+from app.training.tasks import TRAINING
 
-KIND = "training"
 DEFAULT_VALIDATION_FRACTION = 0.1
 
 
@@ -38,7 +40,7 @@ def _referenced_dataset(session: Session, dataset_id: str, role: str) -> Dataset
         record = datasets.get(session, dataset_id)
     except ApiError:
         raise InvalidRequest(f"{role} {dataset_id!r} does not exist") from None
-    if record.status != "ready":
+    if record.status != DatasetStatus.READY:
         raise InvalidRequest(f"{role} {dataset_id} is {record.status}; wait until it is ready")
     if not record.labelled:
         raise InvalidRequest(
@@ -53,7 +55,7 @@ def _check_model(session: Session, model_id: str) -> None:
         model = models.get_model(session, model_id)
     except ApiError:
         raise InvalidRequest(f"model_id {model_id!r} does not exist") from None
-    if model.status != "untrained":
+    if model.status != ModelStatus.UNTRAINED:
         raise InvalidRequest(
             f"model {model_id} is {model.status}; train an untrained model (POST /v1/models)"
         )
@@ -115,24 +117,23 @@ def submit(
             f"batch_size {body.batch_size} is larger than the training set "
             f"({images} images); lower it"
         )
-    spec = {
-        "model_id": body.model_id,
-        "train_dataset_id": train.id,
-        "validation_dataset_id": body.validation_dataset_id,
-        "validation_fraction": fraction,
-        "transform_id": body.transform_id,
-        "transform": _transform_spec(session, body.transform_id),
-        "hyperparameters": body.hyperparameters(),
-        "max_runtime_seconds": body.max_runtime_seconds,
-        "name": body.name,
-        "tags": body.tags,
-        # Fixed at submission: every attempt writes the same model, so a job makes exactly one.
-        "trained_model_id": str(uuid.uuid4()),
-    }
+    spec = TrainingSpec(
+        model_id=body.model_id,
+        train_dataset_id=train.id,
+        validation_dataset_id=body.validation_dataset_id,
+        validation_fraction=fraction,
+        transform_id=body.transform_id,
+        transform=_transform_spec(session, body.transform_id),
+        hyperparameters=body.hyperparameters(),
+        name=body.name,
+        tags=body.tags,
+        trained_model_id=str(uuid.uuid4()),
+    )
     job, _ = jobs.submit(
         session,
-        KIND,
+        TRAINING,
         spec,
+        max_runtime_seconds=body.max_runtime_seconds,
         max_attempts=settings.job_max_attempts,
         model_id=body.model_id,
         dataset_id=train.id,
@@ -143,28 +144,29 @@ def submit(
 
 
 def to_schema(session: Session, job: JobRecord) -> TrainingJob:
-    spec, result = job.spec, job.result or {}
+    spec, result = TRAINING.spec_of(job), TRAINING.result_of(job)
     raw = job.progress or {}
     base = f"/v1/training-jobs/{job.id}"
-    trained = result.get("trained_model_id") if job.status == "succeeded" else None
+    succeeded = result is not None and job.status == JobStatus.SUCCEEDED
+    trained = result.trained_model_id if result is not None and succeeded else None
     return TrainingJob(
         id=job.id,
-        status=JobState(job.status),
+        status=JobStatus(job.status),
         sub_status=SubStatus(job.sub_status) if job.sub_status in set(SubStatus) else None,
         waiting_reason=jobs.waiting_reason(session, job),
         progress=Progress(**{k: raw.get(k) for k in Progress.model_fields}) if raw else None,
-        model_id=spec["model_id"],
-        train_dataset_id=spec["train_dataset_id"],
-        validation_dataset_id=spec["validation_dataset_id"],
-        validation_fraction=spec["validation_fraction"],
-        transform_id=spec["transform_id"],
-        hyperparameters=Hyperparameters.model_validate(spec["hyperparameters"]),
+        model_id=spec.model_id,
+        train_dataset_id=spec.train_dataset_id,
+        validation_dataset_id=spec.validation_dataset_id,
+        validation_fraction=spec.validation_fraction,
+        transform_id=spec.transform_id,
+        hyperparameters=spec.hyperparameters,
         attempts=job.attempts,
         max_attempts=job.max_attempts,
         cancel_requested=job.cancel_requested,
         trained_model_id=trained,
-        best_epoch=result.get("best_epoch"),
-        stop_reason=result.get("stop_reason"),
+        best_epoch=result.best_epoch if result else None,
+        stop_reason=result.stop_reason if result else None,
         error=jobs.error_of(job),
         transitions=jobs.transitions_of(job),
         created_at=job.created_at,
@@ -182,7 +184,11 @@ def to_schema(session: Session, job: JobRecord) -> TrainingJob:
 
 
 def get(session: Session, job_id: str) -> JobRecord:
-    return jobs.get(session, KIND, job_id, "training job")
+    return jobs.get(session, TRAINING, job_id, "training job")
+
+
+def cancel(session: Session, job_id: str) -> JobRecord:
+    return jobs.cancel(session, TRAINING, get(session, job_id))
 
 
 def list_jobs(
@@ -190,12 +196,12 @@ def list_jobs(
     *,
     limit: int,
     cursor: str | None,
-    status: JobState | None,
+    status: JobStatus | None,
     model_id: str | None,
 ) -> Page[TrainingJob]:
     return jobs.page(
         session,
-        KIND,
+        TRAINING,
         limit=limit,
         cursor=cursor,
         status=status,

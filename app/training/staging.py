@@ -15,7 +15,7 @@ from app.datasets.split import SplitError, stratified_split
 from app.jobs.context import JobContext
 from app.jobs.errors import JobFailed
 from app.ml.data import map_labels
-from app.ml.model_dir import CONFIG_FILE, ModelDirConfig
+from app.ml.model_dir import ModelDirConfig
 from app.ml.state_io import load_state_dict
 from app.ml.transforms import (
     Chance,
@@ -25,7 +25,9 @@ from app.ml.transforms import (
     TransformSpec,
     resolve_normalization,
 )
+from app.models.files import ModelFilesMissing, download_model_dir
 from app.storage import ObjectChanged, ObjectNotFound
+from app.training.job import TrainingSpec
 
 
 @dataclass
@@ -59,39 +61,38 @@ def default_transforms(model: ModelDirConfig) -> tuple[TransformSpec, TransformS
     return train, evaluation
 
 
-def _read_model(ctx: JobContext, work: Path) -> tuple[ModelDirConfig, dict[str, Any] | None]:
-    prefix = f"models/{ctx.spec['model_id']}/"
+def _read_model(
+    ctx: JobContext[TrainingSpec], work: Path
+) -> tuple[ModelDirConfig, dict[str, Any] | None]:
+    folder = work / "model"
     try:
-        config = ModelDirConfig.from_json(ctx.store.get_bytes(prefix + CONFIG_FILE))
-    except ObjectNotFound:
-        raise JobFailed("model-missing", f"model {ctx.spec['model_id']} was deleted") from None
+        config = download_model_dir(ctx.store, ctx.spec.model_id, folder)
+    except ModelFilesMissing as exc:
+        raise JobFailed("model-missing", str(exc)) from None
     backbone = None
     if config.initial_weights:
-        local = work / config.initial_weights
-        ctx.store.download_file(prefix + config.initial_weights, local)
-        backbone = load_state_dict(local)
+        backbone = load_state_dict(folder / config.initial_weights)
     return config, backbone
 
 
-def _rows(ctx: JobContext) -> tuple[list[IndexRow], list[IndexRow]]:
+def _rows(ctx: JobContext[TrainingSpec]) -> tuple[list[IndexRow], list[IndexRow]]:
     spec = ctx.spec
     try:
-        train = read_index(ctx.store, spec["train_dataset_id"])
-        if spec["validation_dataset_id"]:
-            return train, read_index(ctx.store, spec["validation_dataset_id"])
+        train = read_index(ctx.store, spec.train_dataset_id)
+        if spec.validation_dataset_id:
+            return train, read_index(ctx.store, spec.validation_dataset_id)
     except ObjectNotFound:
         raise JobFailed("dataset-missing", "a dataset of this job was deleted") from None
-    seed = spec["hyperparameters"]["random_seed"]
+    assert spec.validation_fraction is not None  # set at submit when there is no dataset
+    seed = spec.hyperparameters.random_seed
     try:
-        keep, held = stratified_split(
-            [r.label for r in train], 1 - spec["validation_fraction"], seed
-        )
+        keep, held = stratified_split([r.label for r in train], 1 - spec.validation_fraction, seed)
     except SplitError as exc:
         raise JobFailed("invalid-split", str(exc)) from None
     return [train[i] for i in keep], [train[i] for i in held]
 
 
-def stage(ctx: JobContext, work: Path) -> Staged:
+def stage(ctx: JobContext[TrainingSpec], work: Path) -> Staged:
     model, backbone = _read_model(ctx, work)
     train_rows, val_rows = _rows(ctx)
     # The class map comes from the training data alone (sorted); validation maps through it.
@@ -110,8 +111,8 @@ def stage(ctx: JobContext, work: Path) -> Staged:
         raise JobFailed("dataset-changed", f"{exc}; register the data again") from None
     except ObjectNotFound as exc:
         raise JobFailed("dataset-changed", f"{exc} was removed; register the data again") from None
-    if ctx.spec.get("transform"):
-        train_tf = TransformSpec.from_dict(ctx.spec["transform"])
+    if ctx.spec.transform:
+        train_tf = TransformSpec.from_dict(ctx.spec.transform)
         eval_tf = train_tf
     else:
         train_tf, eval_tf = default_transforms(model)

@@ -10,46 +10,56 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from app.jobs.context import JobContext
 from app.jobs.errors import JobCancelled, JobFailed
+from app.jobs.kinds import JobKind, Pool
 from app.ml.architectures import build_network
 from app.ml.checkpoint import Checkpoint, EpochMetrics
 from app.ml.data import LabelledImages, decode_workers, make_loader
-from app.ml.engine import Callbacks, TrainConfig, fit, resolve_runtime
+from app.ml.engine import Callbacks, fit, resolve_runtime
 from app.ml.fastpath import CacheBudget, DataPath, DeviceBatches, use_device_path
 from app.ml.seeding import seed_everything
+from app.ml.train_config import TrainConfig
 from app.ml.transforms import build_transform
 from app.storage import ObjectNotFound
-from app.training.artifact import write_artifact
+from app.training.artifact import on_training_end, write_artifact
+from app.training.job import TrainingResult, TrainingSpec
+from app.training.schemas import SubStatus
 from app.training.staging import Staged, stage
 
 
-def train_config(hyperparameters: dict[str, Any]) -> TrainConfig:
-    fields = {k: v for k, v in hyperparameters.items() if k != "max_runtime_seconds"}
-    try:
-        return TrainConfig(**fields)
-    except ValueError as exc:
-        raise JobFailed("invalid-hyperparameters", str(exc)) from None
+class CheckpointPointer(BaseModel):
+    """What the job row keeps of its newest checkpoint: where it is and how far it got."""
+
+    key: str
+    epoch: int
 
 
 class CheckpointStore:
     """Epoch-end checkpoints in storage, under this attempt's own prefix, with the job row
     pointing at the newest; the previous one is deleted once the pointer has moved."""
 
-    def __init__(self, ctx: JobContext, work: Path) -> None:
+    def __init__(self, ctx: JobContext[TrainingSpec], work: Path) -> None:
         self.ctx = ctx
         self.work = work
 
+    @property
+    def pointer(self) -> CheckpointPointer | None:
+        saved = self.ctx.checkpoint
+        return CheckpointPointer.model_validate(saved) if saved else None
+
     def load(self) -> Checkpoint | None:
-        pointer = self.ctx.checkpoint or {}
-        if "key" not in pointer:
+        pointer = self.pointer
+        if pointer is None:
             return None
         local = self.work / "resume.pt"
         try:
-            self.ctx.store.download_file(pointer["key"], local)
+            self.ctx.store.download_file(pointer.key, local)
         except ObjectNotFound:
             return None
-        self.ctx.log(f"resuming after epoch {pointer['epoch']} from {pointer['key']}")
+        self.ctx.log(f"resuming after epoch {pointer.epoch} from {pointer.key}")
         return Checkpoint.load(local)
 
     def save(self, checkpoint: Checkpoint) -> None:
@@ -57,13 +67,17 @@ class CheckpointStore:
         checkpoint.save(local)  # atomic: temporary file, fsync, rename
         key = f"{self.ctx.attempt_prefix}checkpoint-{checkpoint.epochs_completed:04d}.pt"
         self.ctx.store.put_file(key, local)
-        previous = (self.ctx.checkpoint or {}).get("key")
-        self.ctx.save_checkpoint({"key": key, "epoch": checkpoint.epochs_completed})
-        if previous and previous != key and previous.startswith(self.ctx.attempt_prefix):
-            self.ctx.store.delete(previous)
+        previous = self.pointer
+        pointer = CheckpointPointer(key=key, epoch=checkpoint.epochs_completed)
+        self.ctx.save_checkpoint(pointer.model_dump())
+        old = previous.key if previous else None
+        if old and old != key and old.startswith(self.ctx.attempt_prefix):
+            self.ctx.store.delete(old)
 
 
-def _callbacks(ctx: JobContext, config: TrainConfig, checkpoints: CheckpointStore) -> Callbacks:
+def _callbacks(
+    ctx: JobContext[TrainingSpec], config: TrainConfig, checkpoints: CheckpointStore
+) -> Callbacks:
     started = time.monotonic()
     first: list[int] = []  # steps already done when this attempt began (after a resume)
 
@@ -139,12 +153,12 @@ def _device_loaders(
     )
 
 
-def run(ctx: JobContext) -> dict[str, Any]:
-    config = train_config(ctx.spec["hyperparameters"])
+def run(ctx: JobContext[TrainingSpec]) -> TrainingResult:
+    config = ctx.spec.hyperparameters.train_config()
     ctx.settings.data_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="train-", dir=ctx.settings.data_dir))
     try:
-        ctx.set_sub_status("staging_data")
+        ctx.set_sub_status(SubStatus.STAGING_DATA)
         staged = stage(ctx, work)
         device = resolve_runtime(config).device.type
         if config.compile and device != "cuda":
@@ -157,7 +171,7 @@ def run(ctx: JobContext) -> dict[str, Any]:
         )
         checkpoints = CheckpointStore(ctx, work)
         resume = checkpoints.load()
-        ctx.set_sub_status("training")
+        ctx.set_sub_status(SubStatus.TRAINING)
         result = fit(
             config,
             model,
@@ -174,7 +188,17 @@ def run(ctx: JobContext) -> dict[str, Any]:
                 "diverged",
                 "the validation loss was never finite; lower the learning_rate or check the data",
             )
-        ctx.set_sub_status("uploading")
+        ctx.set_sub_status(SubStatus.UPLOADING)
         return write_artifact(ctx, staged, config, result, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+TRAINING = JobKind(
+    "training",
+    Pool.ACCELERATED,
+    TrainingSpec,
+    TrainingResult,
+    body=run,
+    on_end=on_training_end,
+)

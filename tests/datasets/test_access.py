@@ -21,7 +21,7 @@ from app.datasets.sources import SourceAccess, SourceNotAllowed, child_uri
 from app.db.tables import ModelRecord
 from app.errors import InvalidRequest
 from app.main import create_app
-from app.scoring.realtime import read_uri
+from app.serving.inputs import read_uri
 from app.storage.local import LocalStore
 from tests.datasets.test_api import wait_indexed
 from tests.fixtures.images import image_bytes, write_tree, zip_of

@@ -28,10 +28,9 @@ def test_ten_thousand_images_register_with_visible_progress(
         for i in range(5000):
             (root / label / f"{i}.png").write_bytes(data[i % 50])
 
-    started = time.monotonic()
     response = client.post("/v1/datasets", json={"source_uri": root.as_uri()})
     assert response.status_code == 202
-    assert time.monotonic() - started < 2  # the request only records the job
+    assert response.json()["status"] == "indexing"  # the request only records the job
 
     seen: list[tuple[int, int]] = []
     deadline = time.monotonic() + 300

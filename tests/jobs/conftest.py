@@ -12,9 +12,10 @@ from app.config import Settings
 from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade_to_head
 from app.db.tables import JobRecord
+from app.job_kinds import KINDS
 from app.jobs import service
-from app.jobs.kinds import load_builtin_kinds
 from app.jobs.runner import JobRunner
+from app.jobs.sleep import SLEEP, SleepSpec
 from tests.fixtures.app import backend_settings
 
 
@@ -41,7 +42,6 @@ def job_settings(tmp_path: Path, backend: dict[str, Any]) -> Settings:
 def sessions(job_settings: Settings) -> Any:
     engine = make_engine(job_settings.resolved_database_url)
     upgrade_to_head(engine)
-    load_builtin_kinds()
     yield make_session_factory(engine)
     engine.dispose()
 
@@ -50,7 +50,9 @@ def sessions(job_settings: Settings) -> Any:
 def submit(sessions: Any) -> Callable[..., str]:
     def submit(spec: dict[str, Any], max_attempts: int = 3, **kwargs: Any) -> str:
         with sessions.begin() as session:
-            job, _ = service.submit(session, "sleep", spec, max_attempts=max_attempts, **kwargs)
+            job, _ = service.submit(
+                session, SLEEP, SleepSpec(**spec), max_attempts=max_attempts, **kwargs
+            )
             return job.id
 
     return submit
@@ -58,7 +60,7 @@ def submit(sessions: Any) -> Callable[..., str]:
 
 @pytest.fixture
 def runner(job_settings: Settings, sessions: Any) -> Iterator[JobRunner]:
-    runner = JobRunner(job_settings)
+    runner = JobRunner(job_settings, KINDS)
     thread = threading.Thread(target=runner.run, daemon=True)
     thread.start()
     yield runner

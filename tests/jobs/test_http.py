@@ -12,6 +12,9 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.jobs import service
 from app.jobs.http import MAX_EVENT_ID, SSE_EVENT
+from app.training.job import TrainingSpec
+from app.training.schemas import Hyperparameters
+from app.training.tasks import TRAINING
 
 
 @pytest.fixture
@@ -24,8 +27,20 @@ def finished_job(client: TestClient) -> str:
     """A training job that was cancelled while queued: terminal, so its stream ends."""
     runtime = client.app.state.runtime  # type: ignore[attr-defined]
     with runtime.sessions.begin() as session:
-        job, _ = service.submit(session, "training", {}, max_attempts=1)
-        service.cancel(session, job)
+        spec = TrainingSpec(
+            model_id="m",
+            train_dataset_id="d",
+            validation_dataset_id=None,
+            validation_fraction=0.1,
+            transform_id=None,
+            transform=None,
+            hyperparameters=Hyperparameters(),
+            name=None,
+            tags=[],
+            trained_model_id="t",
+        )
+        job, _ = service.submit(session, TRAINING, spec, max_attempts=1)
+        service.cancel(session, TRAINING, job)
         return str(job.id)
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from collections.abc import Callable
 from typing import Any
 
 from app.jobs import service
 from app.jobs.repository import JobRepository
 from app.jobs.runner import JobRunner
+from app.jobs.sleep import SLEEP
 from app.jobs.states import JobStatus
 from tests.jobs.conftest import terminal, wait_for
 
@@ -41,14 +43,34 @@ def test_a_job_that_fails_on_its_input_fails_at_once_without_retry(
     assert job.attempts == 1
 
 
+def running_attempt(
+    runner: JobRunner, sessions: Any, job_id: str, attempt: int, steps: int = 1
+) -> int:
+    """Wait until `attempt` has saved `steps` checkpoints of its own and the runner's slot holds
+    its live process; returns that process's pid."""
+    wait_for(
+        sessions,
+        job_id,
+        lambda j: (
+            (j.checkpoint or {}).get("attempt") == attempt and j.checkpoint.get("step", 0) >= steps
+        ),
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for slot in list(runner.slots):
+            claim, process = slot.claim, slot.process
+            ours = claim is not None and claim.job_id == job_id and claim.attempt == attempt
+            if ours and process is not None and process.pid is not None and process.is_alive():
+                return process.pid
+        time.sleep(0.05)
+    raise AssertionError(f"no live process for attempt {attempt} of job {job_id}")
+
+
 def test_a_killed_job_process_is_retried_and_resumes_from_its_checkpoint(
     runner: JobRunner, sessions: Any, submit: Callable[..., str]
 ) -> None:
     job_id = submit({"steps": 40, "step_s": 0.05})
-    wait_for(sessions, job_id, lambda j: (j.checkpoint or {}).get("step", 0) >= 5)
-    slot = next(s for s in runner.slots if s.claim and s.claim.job_id == job_id)
-    assert slot.process is not None and slot.process.pid is not None
-    os.kill(slot.process.pid, signal.SIGKILL)
+    os.kill(running_attempt(runner, sessions, job_id, attempt=1, steps=5), signal.SIGKILL)
 
     job = wait_for(sessions, job_id, terminal)
     assert job.status == "succeeded"
@@ -64,16 +86,9 @@ def test_a_killed_job_process_is_retried_and_resumes_from_its_checkpoint(
 
 
 def test_attempts_are_bounded(runner: JobRunner, sessions: Any, submit: Callable[..., str]) -> None:
-    job_id = submit({"steps": 1000, "step_s": 0.05}, max_attempts=2)
+    job_id = submit({"steps": 100_000, "step_s": 0.05}, max_attempts=2)
     for attempt in (1, 2):
-        wait_for(
-            sessions,
-            job_id,
-            lambda j, a=attempt: j.attempts == a and j.status == "running" and bool(j.checkpoint),
-        )
-        slot = next(s for s in runner.slots if s.claim and s.claim.job_id == job_id)
-        assert slot.process is not None and slot.process.pid is not None
-        os.kill(slot.process.pid, signal.SIGKILL)
+        os.kill(running_attempt(runner, sessions, job_id, attempt), signal.SIGKILL)
     job = wait_for(sessions, job_id, terminal)
     assert (job.status, job.error_code, job.attempts) == ("failed", "worker-crashed", 2)
 
@@ -84,8 +99,8 @@ def test_cancel_stops_a_running_job_at_its_next_step(
     job_id = submit({"steps": 1000, "step_s": 0.05})
     wait_for(sessions, job_id, lambda j: j.status == "running" and bool(j.checkpoint))
     with sessions.begin() as session:
-        service.cancel(session, JobRepository(session).get(job_id))  # type: ignore[arg-type]
-    job = wait_for(sessions, job_id, terminal, timeout_s=10)
+        service.cancel(session, SLEEP, JobRepository(session).get(job_id))  # type: ignore[arg-type]
+    job = wait_for(sessions, job_id, terminal)
     assert job.status == "cancelled" and job.attempts == 1
     assert job.checkpoint is not None and job.checkpoint["step"] < 1000
 
@@ -95,10 +110,10 @@ def test_cancel_of_a_queued_job_is_immediate_and_terminal_statuses_never_change(
 ) -> None:
     job_id = submit({"steps": 1})
     with sessions.begin() as session:
-        job = service.cancel(session, JobRepository(session).get(job_id))  # type: ignore[arg-type]
+        job = service.cancel(session, SLEEP, JobRepository(session).get(job_id))  # type: ignore[arg-type]
         assert job.status == "cancelled"
     with sessions.begin() as session:
-        job = service.cancel(session, JobRepository(session).get(job_id))  # type: ignore[arg-type]
+        job = service.cancel(session, SLEEP, JobRepository(session).get(job_id))  # type: ignore[arg-type]
         assert job.status == "cancelled"
         assert JobRepository(session).claim_next(["sleep"], "w", 5) is None
 
@@ -108,11 +123,9 @@ def test_a_stale_worker_cannot_overwrite_the_attempt_that_replaced_it(
 ) -> None:
     job_id = submit({"steps": 1})
     with sessions.begin() as session:
-        first = JobRepository(session).claim_next(["sleep"], "worker-a", lease_s=0.01)
+        # worker-a's lease has already run out when it is granted: it stalled past it
+        first = JobRepository(session).claim_next(["sleep"], "worker-a", lease_s=-60)
     assert first is not None
-    import time
-
-    time.sleep(0.05)  # worker-a stalls past its lease
     with sessions.begin() as session:
         second = JobRepository(session).claim_next(["sleep"], "worker-b", lease_s=30)
     assert second is not None and second.attempt == 2 and second.token != first.token

@@ -21,12 +21,12 @@ from app.ml.engine import (
     Evaluation,
     FitResult,
     StopReason,
-    TrainConfig,
     evaluate,
     fit,
     resolve_runtime,
 )
 from app.ml.seeding import seed_everything
+from app.ml.train_config import TrainConfig
 
 Samples = list[tuple[Path, int]]
 COLOURS = [(200, 40, 40), (40, 200, 40), (40, 40, 200)]
@@ -309,14 +309,14 @@ def test_evaluate_reports_loss_top1_and_top5() -> None:
     ("change", "message"),
     [
         ({"warmup_epochs": 6}, "warmup_epochs must be between 0 and epochs"),
-        ({"epochs": 0}, "epochs must be at least 1"),
-        ({"batch_size": 1}, "batch_size must be at least 2"),
-        ({"learning_rate": -1.0}, "learning_rate must be a positive number"),
-        ({"patience": 0}, "patience must be at least 1"),
-        ({"print_frequency": 0}, "print_frequency must be at least 1"),
-        ({"label_smoothing": 1.0}, r"label_smoothing must be in \[0, 1\)"),
-        ({"weight_decay": -0.1}, "weight_decay must be a non-negative number"),
-        ({"random_seed": -1}, "random_seed must be in"),
+        ({"epochs": 0}, "epochs must be >= 1 and <= 1000, got 0"),
+        ({"batch_size": 1}, "batch_size must be >= 2, got 1"),
+        ({"learning_rate": -1.0}, "learning_rate must be > 0 and <= 10, got -1.0"),
+        ({"patience": 0}, "patience must be >= 1, got 0"),
+        ({"print_frequency": 0}, "print_frequency must be >= 1, got 0"),
+        ({"label_smoothing": 1.0}, "label_smoothing must be >= 0 and < 1, got 1.0"),
+        ({"weight_decay": -0.1}, "weight_decay must be >= 0 and <= 1, got -0.1"),
+        ({"random_seed": -1}, "random_seed must be >= 0 and <= 4294967295, got -1"),
         ({"optimizer": "adam"}, "unknown optimizer 'adam'; valid: sgd, adamw"),
         ({"lr_schedule": "linear"}, "valid: poly, cosine, step, constant"),
         ({"mixed_precision": "fp8"}, "valid: auto, off, bf16, fp16"),

@@ -22,7 +22,7 @@ from app.ml import engine, transforms
 from app.ml.architectures import Architecture, build_network
 from app.ml.checkpoint import Checkpoint
 from app.ml.data import LabelledImages, make_loader
-from app.ml.engine import Callbacks, TrainConfig, fit
+from app.ml.engine import Callbacks, fit
 from app.ml.fastpath import (
     EQUIVALENCE,
     WARP_MEAN_LEVELS,
@@ -35,10 +35,11 @@ from app.ml.fastpath import (
 from app.ml.fastpath.decode import Decoder
 from app.ml.fastpath.draws import Draw
 from app.ml.fastpath.jpeg import scan_jpeg
-from app.ml.fastpath.pipeline import ORDER, PER_IMAGE, Pipeline
+from app.ml.fastpath.pipeline import PER_IMAGE, Pipeline
 from app.ml.images import ImageRejected, open_rgb
 from app.ml.predict import load_trained
 from app.ml.seeding import seed_everything
+from app.ml.train_config import TrainConfig
 from app.ml.transforms import (
     Chance,
     ColorJitter,
@@ -158,12 +159,13 @@ EVAL = TransformSpec(resize=Resize(size=56), center_crop=Crop(enabled=True, size
 
 
 def test_the_ops_are_the_pil_pipelines_in_its_order() -> None:
-    assert tuple(transforms._OPS) == ORDER
+    order = transforms.OP_ORDER  # the one table both pipelines read
+    assert order == tuple(transforms.OPS)
     # resize, center crop and pad lead, so they are always prefix ops; then the per-image ops
     # must all come before the first batch op.
-    assert ORDER[:3] == ("resize", "center_crop", "pad")
-    batch_ops = [n for n in ORDER[3:] if n not in PER_IMAGE]
-    assert max(map(ORDER.index, PER_IMAGE)) < min(map(ORDER.index, batch_ops))
+    assert order[:3] == ("resize", "center_crop", "pad")
+    batch_ops = [n for n in order[3:] if n not in PER_IMAGE]
+    assert max(map(order.index, PER_IMAGE)) < min(map(order.index, batch_ops))
 
 
 @pytest.mark.parametrize("device", DEVICES)

@@ -32,25 +32,9 @@ from torchvision.transforms import InterpolationMode, v2
 from torchvision.transforms.v2 import functional as F  # noqa: N812
 
 from app.ml.fastpath.draws import Draw, draw_choices
-from app.ml.transforms import _OPS, Mode, TransformSpec, output_size
+from app.ml.transforms import DETERMINISTIC, OP_ORDER, OPS, Mode, TransformSpec, output_size
 
-# Every option with an op, in the order the pipeline applies them (transforms._OPS's order).
-ORDER = (
-    "resize",
-    "center_crop",
-    "pad",
-    "color_jitter",
-    "grayscale",
-    "random_resized_crop",
-    "random_crop",
-    "random_horizontal_flip",
-    "random_vertical_flip",
-    "random_rotation",
-    "random_affine",
-    "random_grayscale",
-    "random_perspective",
-)
-DETERMINISTIC = frozenset({"resize", "center_crop", "pad", "grayscale"})
+# The ops of transforms.OPS that change an image's size or depend on all of it: one call per image.
 PER_IMAGE = frozenset({"color_jitter", "grayscale", "random_resized_crop", "random_crop"})
 
 
@@ -65,7 +49,7 @@ class Pipeline:
         if mode not in ("train", "eval"):
             raise ValueError(f"mode must be 'train' or 'eval', not {mode!r}")
         train = mode == "train"
-        names = [n for n in ORDER if getattr(spec, n).enabled and (train or n in DETERMINISTIC)]
+        names = [n for n in OP_ORDER if getattr(spec, n).enabled and (train or n in DETERMINISTIC)]
         cut = 0
         while cut < len(names) and names[cut] in DETERMINISTIC:
             cut += 1
@@ -174,7 +158,7 @@ def _pil_prefix(
     spec: TransformSpec, names: tuple[str, ...]
 ) -> Callable[[Image.Image], Image.Image]:
     # The PIL pipeline's own op objects, so the fallback gives the PIL path's pixels exactly.
-    ops = [_OPS[name](getattr(spec, name)) for name in names]
+    ops = [OPS[name].make(getattr(spec, name)) for name in names]
     return v2.Compose(ops) if ops else _identity
 
 

@@ -13,13 +13,62 @@ import contextlib
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import torch
 
 T = TypeVar("T")
 J = TypeVar("J")
 _END = object()
+
+
+class _Producer(Generic[J, T]):
+    """The thread that computes items ahead into a bounded queue, on its own CUDA stream when
+    there is one (each item with an event the consumer waits on)."""
+
+    def __init__(
+        self, produce: Callable[[J], T], jobs: Iterable[J], depth: int, device: torch.device
+    ) -> None:
+        self.produce, self.jobs = produce, jobs
+        cuda = device.type == "cuda"
+        self.stream = torch.cuda.Stream(device) if cuda else None  # type: ignore[no-untyped-call]
+        self.items: queue.Queue[Any] = queue.Queue(maxsize=depth)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._work, name="fastpath-prefetch", daemon=True)
+
+    def _put(self, value: Any) -> None:
+        while not self.stop.is_set():
+            try:
+                self.items.put(value, timeout=0.05)
+                return
+            except queue.Full:
+                continue
+
+    def _work(self) -> None:
+        stream = self.stream
+        try:
+            with torch.cuda.stream(stream) if stream is not None else contextlib.nullcontext():
+                for job in self.jobs:
+                    if self.stop.is_set():
+                        return
+                    item = self.produce(job)
+                    event = None
+                    if stream is not None:
+                        event = torch.cuda.Event()  # type: ignore[no-untyped-call]
+                        event.record(stream)
+                    self._put((item, event))
+        except BaseException as exc:  # handed to the consumer, raised there
+            self._put(exc)
+        finally:
+            self._put(_END)
+
+    def close(self) -> None:
+        """Stop producing and drain the queue so the thread can end."""
+        self.stop.set()
+        while self.thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                self.items.get(timeout=0.05)
+        self.thread.join()
 
 
 def prefetched(
@@ -37,55 +86,21 @@ def prefetched(
     if depth == 0:
         yield from (produce(job) for job in jobs)
         return
-    cuda = device.type == "cuda"
-    stream = torch.cuda.Stream(device) if cuda else None  # type: ignore[no-untyped-call]
-    items: queue.Queue[Any] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def put(value: Any) -> None:
-        while not stop.is_set():
-            try:
-                items.put(value, timeout=0.05)
-                return
-            except queue.Full:
-                continue
-
-    def work() -> None:
-        try:
-            with torch.cuda.stream(stream) if stream is not None else contextlib.nullcontext():
-                for job in jobs:
-                    if stop.is_set():
-                        return
-                    item = produce(job)
-                    event = None
-                    if stream is not None:
-                        event = torch.cuda.Event()  # type: ignore[no-untyped-call]
-                        event.record(stream)
-                    put((item, event))
-        except BaseException as exc:  # handed to the consumer, raised there
-            put(exc)
-        finally:
-            put(_END)
-
-    thread = threading.Thread(target=work, name="fastpath-prefetch", daemon=True)
-    thread.start()
+    producer = _Producer(produce, jobs, depth, device)
+    producer.thread.start()
     try:
         while True:
-            got = items.get()
+            got = producer.items.get()
             if got is _END:
                 return
             if isinstance(got, BaseException):
                 raise got
             item, event = got
-            if event is not None:
+            if event is not None:  # the item was made on the producer's stream
                 consumer = torch.cuda.current_stream(device)
                 consumer.wait_event(event)
                 for tensor in tensors(item):
                     tensor.record_stream(consumer)
             yield item
     finally:
-        stop.set()
-        while thread.is_alive():
-            with contextlib.suppress(queue.Empty):
-                items.get(timeout=0.05)
-        thread.join()
+        producer.close()

@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.encoders import jsonable_encoder
 from fastapi.testclient import TestClient
 
 from app.config import Settings
+from app.serving.schemas import PredictRequest
 from tests.fixtures.images import image_bytes, write_tree
 from tests.fixtures.trained import wait_for
 from tests.scoring.test_api import CLASSES, PROBS, read_rows
@@ -128,9 +130,35 @@ def test_loaded_models_are_cached_and_bounded(
     app_client: TestClient, trained_model: dict[str, Any], probe_images: dict[str, bytes]
 ) -> None:
     cache = app_client.app.state.runtime.predictors  # type: ignore[attr-defined]
+
+    def must_not_load() -> None:
+        raise AssertionError("a cached model was loaded again")
+
     files = [("files", ("a.png", probe_images["a.png"]))]
     predict(app_client, trained_model["id"], files=files)
-    first = cache.get(trained_model["id"], None)
+    first = cache.get(trained_model["id"], must_not_load)
     predict(app_client, trained_model["id"], files=files)
-    assert cache.get(trained_model["id"], None) is first  # not reloaded
+    assert cache.get(trained_model["id"], must_not_load) is first  # not reloaded
     assert len(cache) <= cache.capacity
+
+
+def test_the_json_body_is_declared_by_the_model_that_parses_it(app_client: TestClient) -> None:
+    document = app_client.app.openapi()  # type: ignore[attr-defined]
+    body = document["paths"]["/v1/models/{model_id}/predict"]["post"]["requestBody"]
+    assert set(body["content"]) == {
+        "multipart/form-data",
+        "application/json",
+        "application/octet-stream",
+    }
+    assert body["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PredictRequest"
+    }
+    # Rendered as FastAPI renders every schema: without None values (`default: null`).
+    expected = jsonable_encoder(
+        PredictRequest.model_json_schema(ref_template="#/components/schemas/{model}"),
+        exclude_none=True,
+    )
+    defs = expected.pop("$defs")
+    schemas = document["components"]["schemas"]
+    assert schemas["PredictRequest"] == expected
+    assert list(defs) == ["ImageSpec"] and schemas["ImageSpec"] == defs["ImageSpec"]

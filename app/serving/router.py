@@ -1,0 +1,67 @@
+"""POST /v1/models/{id}/predict: real-time scoring of a few images."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from app.api.bodies import model_schema
+from app.api.deps import RuntimeDep, SessionDep
+from app.errors import Conflict, InvalidRequest, NotFound, PayloadTooLarge, problem_responses
+from app.serving import service
+from app.serving.inputs import read_images, too_many_images
+from app.serving.schemas import PredictRequest, PredictResponse
+
+# A models route (the tag gives its operation id, models-predict), served by this domain.
+router = APIRouter(prefix="/v1/models", tags=["models"])
+
+# The handler reads the body itself (three media types), so FastAPI cannot declare it.
+_BODY: dict[str, Any] = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["files"],
+                "properties": {
+                    "files": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                },
+            }
+        },
+        "application/json": {"schema": model_schema(PredictRequest)},
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+    },
+}
+
+
+@router.post(
+    "/{model_id}/predict",
+    name="predict",
+    summary="Classify a few images now",
+    openapi_extra={"requestBody": _BODY},
+    responses=problem_responses(NotFound, Conflict, InvalidRequest, PayloadTooLarge),
+)
+async def predict(
+    model_id: str,
+    request: Request,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    top_k: Annotated[int, Query(ge=1, le=1000)] = 1,
+    include_probabilities: bool = False,
+) -> PredictResponse:
+    """Up to `predict_max_images` images per request (multipart `files`, JSON `images` with
+    base64/data URIs or storage URIs, or one raw image), at most `predict_max_bytes` in all
+    (the body plus the images read by URI). The model's own inference
+    transformation is applied. Loaded models stay cached, so repeated calls are fast."""
+    body = await request.body()  # at most predict_max_bytes: app.api.limits cuts it off
+    settings = runtime.settings
+    images = await read_images(request, body, settings)
+    if not images:
+        raise InvalidRequest("no images in the request")
+    if len(images) > settings.predict_max_images:
+        raise too_many_images(settings.predict_max_images)
+    return await run_in_threadpool(
+        service.predict, session, runtime, model_id, images, top_k, include_probabilities
+    )
