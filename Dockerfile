@@ -19,18 +19,25 @@ ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /srv
 # Dependencies first, so code changes do not reinstall torch.
 COPY pyproject.toml README.md ./
-RUN mkdir app && touch app/__init__.py && pip install . && pip uninstall -y resnet-studio
+RUN mkdir -p app clients/python/resnet_studio_client \
+ && touch app/__init__.py clients/python/resnet_studio_client/__init__.py \
+ && pip install . && pip uninstall -y resnet-studio
 COPY app ./app
+COPY clients/python ./clients/python
 RUN pip install --no-deps .
 
-RUN useradd --create-home --uid 10001 studio && mkdir -p /data && chown studio /data
+# /data and its weights folder belong to the service's user: a named volume mounted there is
+# created from them, owned alike (a host bind mount would be root's; see deploy/compose.yaml).
+RUN useradd --create-home --uid 10001 studio \
+ && mkdir -p /data/weights && chown -R studio:studio /data
 USER studio
 ENV RESNET_STUDIO_DATA_DIR=/data \
     RESNET_STUDIO_HOST=0.0.0.0 \
     RESNET_STUDIO_PORT=8000
 VOLUME ["/data"]
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s \
-  CMD python -c "import urllib.request as u; u.urlopen('http://127.0.0.1:8000/healthz', timeout=3)"
+# Ready, not just alive: the database and the store answer (start-up runs the migrations).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
+  CMD python -c "import urllib.request as u; u.urlopen('http://127.0.0.1:8000/readyz', timeout=3)"
 ENTRYPOINT ["resnet-studio"]
 CMD ["serve"]

@@ -1,4 +1,5 @@
-"""`resnet-studio serve | migrate | openapi | hash-key`."""
+"""`resnet-studio serve | worker | migrate | openapi | hash-key`, and the client commands for
+people (datasets, models, train, score, predict, export, jobs, weights: app/console)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from app.config import Settings
+from app.console import register as register_client_commands
 
 
 def _settings(**overrides: object) -> Settings:
@@ -23,39 +25,35 @@ def _settings(**overrides: object) -> Settings:
 
 
 def serve(args: argparse.Namespace) -> None:
-    import logging
-
     import uvicorn
 
     from app.main import create_app
+    from app.observability.logs import configure_logging
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     settings = _settings(host=args.host, port=args.port)
+    configure_logging(settings.log_format)
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
         timeout_graceful_shutdown=30,
         log_level="info",
+        log_config=None,  # uvicorn's own lines (access log too) go through our format
     )
 
 
 def worker(_: argparse.Namespace) -> None:
     """The job loop without the HTTP server, for machines that only run jobs."""
-    import logging
     import signal
 
     from app.db.engine import make_engine
     from app.db.migrate import upgrade_to_head
     from app.job_kinds import KINDS
     from app.jobs.runner import JobRunner
+    from app.observability.logs import configure_logging
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     settings = _settings()
+    configure_logging(settings.log_format)
     upgrade_to_head(make_engine(settings.resolved_database_url))
     runner = JobRunner(settings, KINDS)
     signal.signal(signal.SIGTERM, lambda *_: runner.stop())
@@ -96,7 +94,7 @@ def hash_key(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="resnet-studio")
-    commands = parser.add_subparsers(required=True)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
     p = commands.add_parser("serve", help="run the HTTP service")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
@@ -109,6 +107,7 @@ def main(argv: list[str] | None = None) -> None:
     p = commands.add_parser("hash-key", help="make an API key (or hash one) for api_key_hashes")
     p.add_argument("key", nargs="?")
     p.set_defaults(run=hash_key)
+    register_client_commands(commands)
     args = parser.parse_args(argv)
     args.run(args)
 

@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+_ORIGIN = re.compile(r"^https?://[^/\s]+/?$")  # an origin has no path
 
 
 def _is_loopback(host: str) -> bool:
@@ -117,7 +118,19 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535)
     page_size_max: int = Field(200, ge=1)
 
-    @field_validator("api_key_hashes", "file_source_roots", "s3_source_prefixes", mode="before")
+    # Operations (app.observability): log lines as text or one JSON object each, and the
+    # browser origins allowed to call the API (comma-separated; empty: no CORS headers at all).
+    log_format: Literal["text", "json"] = Field(
+        "text", description="'json': one JSON object per log line, for a log shipper."
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins (scheme://host[:port]) allowed by CORS, or '*'; default none.",
+    )
+
+    @field_validator(
+        "api_key_hashes", "file_source_roots", "s3_source_prefixes", "cors_origins", mode="before"
+    )
     @classmethod
     def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
@@ -135,6 +148,16 @@ class Settings(BaseSettings):
                 "make one with `resnet-studio hash-key`"
             )
         return normalised
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _check_origins(cls, value: list[str]) -> list[str]:
+        bad = [v for v in value if v != "*" and not _ORIGIN.match(v)]
+        if bad:
+            raise ValueError(
+                f"cors_origins must be '*' or origins like https://app.example.com: {bad}"
+            )
+        return [v.rstrip("/") for v in value]
 
     @field_validator("storage_uri", "weights_s3_uri")
     @classmethod

@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.observability.context import REQUEST_ID_HEADER, current_request_id
 from app.storage.base import StorageError
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,9 @@ class Problem(BaseModel):
     instance: str | None = Field(None, description="The request path that failed.")
     code: str = Field(description="The problem type's short code, e.g. 'not-found'.")
     errors: list[FieldError] | None = Field(None, description="Per-field errors, for 422s.")
+    request_id: str | None = Field(
+        None, description="The request's X-Request-ID (the caller's or one made by the server)."
+    )
 
 
 class ApiError(Exception):
@@ -76,6 +80,12 @@ class MalformedBody(ApiError):
     a broken multipart body). app.openapi declares it on every operation that takes a body."""
 
     status, code, title = 400, "malformed-body", "The request body could not be parsed"
+
+
+class UnsupportedMediaType(ApiError):
+    """A body in a media type the route does not take (a JSON route sent a form, say)."""
+
+    status, code, title = 415, "unsupported-media-type", "Unsupported media type"
 
 
 class PayloadTooLarge(ApiError):
@@ -137,7 +147,12 @@ def problem_response(
         instance=instance,
         code=code,
         errors=errors,
+        request_id=current_request_id(),
     )
+    if body.request_id is not None:
+        # Also set by app.observability.requests on every response, except the 500s rendered
+        # outside it (by Starlette's ServerErrorMiddleware): those get it here.
+        headers = {REQUEST_ID_HEADER: body.request_id, **(headers or {})}
     return JSONResponse(
         body.model_dump(exclude_none=True),
         status_code=status,
@@ -163,10 +178,10 @@ def problem_responses(*errors: type[ApiError]) -> dict[int | str, dict[str, Any]
 
 _HTTP_CODES = {
     400: (MalformedBody.code, MalformedBody.title),
-    404: ("not-found", "Resource not found"),
+    404: (NotFound.code, NotFound.title),
     405: ("method-not-allowed", "Method not allowed"),
-    413: ("payload-too-large", "Request body too large"),
-    415: ("unsupported-media-type", "Unsupported media type"),
+    413: (PayloadTooLarge.code, PayloadTooLarge.title),
+    415: (UnsupportedMediaType.code, UnsupportedMediaType.title),
 }
 
 
@@ -244,9 +259,9 @@ async def _database(request: Request, exc: Exception) -> JSONResponse:
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem_response(
-        500,
-        "internal-error",
-        "Internal server error",
+        ApiError.status,
+        ApiError.code,
+        ApiError.title,
         "The server failed unexpectedly; the error was logged.",
         request.url.path,
     )

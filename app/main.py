@@ -7,7 +7,9 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI
 
-from app.api.deps import current_caller, refuse_nul_characters
+from app.api.cors import Cors
+from app.api.deps import current_caller, refuse_nul_characters, require_json_body
+from app.api.docs import install_docs
 from app.api.limits import BodySizeLimit
 from app.api.ratelimit import RateLimit
 from app.architectures.router import router as architectures_router
@@ -26,6 +28,9 @@ from app.health.router import router as health_router
 from app.job_kinds import KINDS
 from app.jobs.runner import start_in_thread
 from app.models.router import router as models_router
+from app.observability.metrics import HttpMetrics, Metrics
+from app.observability.requests import RequestId
+from app.observability.router import router as metrics_router
 from app.openapi import build_openapi, operation_id
 from app.runtime import Runtime
 from app.scoring.router import router as scoring_router
@@ -64,14 +69,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        docs_url=None,  # /docs and /redoc come from install_docs, with assets served here
+        redoc_url=None,
     )
+    install_docs(app)
     install_error_handlers(app)
-    # The last added runs first: a caller over its rate is refused before its body is read.
+    app.state.metrics = Metrics(lambda: app.state.runtime.sessions, KINDS)
+    # The last added runs first: a caller over its rate is refused before its body is read;
+    # refusals carry CORS headers (a page can read them), are timed, and carry the request id.
     app.add_middleware(BodySizeLimit, settings=lambda: app.state.runtime.settings)
     app.add_middleware(RateLimit, settings=lambda: app.state.runtime.settings)
+    app.add_middleware(Cors, settings=lambda: app.state.runtime.settings)
+    app.add_middleware(HttpMetrics, histogram=app.state.metrics.http_requests)
+    app.add_middleware(RequestId)
 
     v1 = APIRouter(
-        dependencies=[Depends(current_caller), Depends(refuse_nul_characters)],
+        dependencies=[
+            Depends(current_caller),
+            Depends(refuse_nul_characters),
+            Depends(require_json_body),
+        ],
         responses=problem_responses(
             Unauthorized, ValidationFailed, PayloadTooLarge, RateLimited, DatabaseUnavailable
         ),
@@ -85,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1.include_router(predict_router)
     app.include_router(v1)
     app.include_router(health_router)
+    app.include_router(metrics_router)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -10,4 +10,5 @@ pytest_plugins = [
     "tests.fixtures.db",
     "tests.fixtures.app",
     "tests.fixtures.trained",
+    "tests.fixtures.browser",
 ]

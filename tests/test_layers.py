@@ -3,12 +3,17 @@ or the layers below it.
 
 Layers, lowest first (a module's layer is its longest listed prefix):
 
-    engine       app.ml: torch, torchvision, numpy, Pillow (tests/ml/test_engine_imports.py)
-    foundation   app.config, app.errors, app.db, app.storage, app.weights
-    plumbing     app.api (deps, pagination, limits, ratelimit, fields, bodies), app.runtime
+    engine       app.ml: torch, torchvision, numpy, Pillow, safetensors, matplotlib, scikit-learn
+                 (tests/ml/test_engine_imports.py)
+    foundation   app.config, app.errors, app.db, app.storage, app.weights,
+                 app.observability (context, logs: request and job ids, log formats)
+    plumbing     app.api (deps, pagination, limits, ratelimit, fields, bodies, cors),
+                 app.runtime, app.observability.requests (the X-Request-ID middleware)
     jobs         app.jobs: the runner; it names no domain, the application hands it the kinds
-    domains      one package per resource; a domain may use another (through its service)
-    application  app.main, app.cli, app.openapi, app.job_kinds: where the pieces are put together
+    domains      one package per resource; a domain may use another (through its service);
+                 app.observability.metrics and .router (/metrics reads the job table)
+    application  app.main, app.cli, app.console (the client commands, on the SDK), app.openapi,
+                 app.job_kinds: where the pieces are put together
 
 Every import counts: at module level, inside functions, and inside `if TYPE_CHECKING:` too. A
 type-only import up the layers still makes a lower module's signatures name a higher module's
@@ -30,8 +35,18 @@ APP = ROOT / "app"
 
 LAYERS: list[tuple[str, list[str]]] = [
     ("engine", ["app.ml"]),
-    ("foundation", ["app.config", "app.errors", "app.db", "app.storage", "app.weights"]),
-    ("plumbing", ["app.api", "app.runtime"]),
+    (
+        "foundation",
+        [
+            "app.config",
+            "app.errors",
+            "app.db",
+            "app.storage",
+            "app.weights",
+            "app.observability",
+        ],
+    ),
+    ("plumbing", ["app.api", "app.runtime", "app.observability.requests"]),
     ("jobs", ["app.jobs"]),
     (
         "domains",
@@ -44,9 +59,11 @@ LAYERS: list[tuple[str, list[str]]] = [
             "app.scoring",
             "app.serving",
             "app.health",
+            "app.observability.metrics",
+            "app.observability.router",
         ],
     ),
-    ("application", ["app.main", "app.cli", "app.openapi", "app.job_kinds"]),
+    ("application", ["app.main", "app.cli", "app.console", "app.openapi", "app.job_kinds"]),
 ]
 
 

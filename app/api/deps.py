@@ -7,13 +7,14 @@ import hmac
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, params
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.errors import Unauthorized
+from app.errors import Unauthorized, UnsupportedMediaType
 from app.runtime import Runtime
 from app.storage import ObjectStore
 from app.weights.store import WeightsStore
@@ -105,4 +106,27 @@ def refuse_nul_characters(request: Request) -> None:
                 {"type": "string_nul", "loc": loc, "msg": "must not contain NUL characters"}
                 for loc in found
             ]
+        )
+
+
+def _takes_json(route: object) -> bool:
+    if not isinstance(route, APIRoute) or route.body_field is None:
+        return False  # no body, or one the route reads itself (predict)
+    return not isinstance(route.body_field.field_info, params.Form | params.File)
+
+
+def require_json_body(request: Request) -> None:
+    """A JSON route sent a body in another media type (`curl -d` sends a form) answers 415
+    saying so, not a 422 about a body that "should be a valid dictionary"."""
+    if not _takes_json(request.scope.get("route")):
+        return
+    has_body = request.headers.get("content-length", "0") != "0" or (
+        "transfer-encoding" in request.headers
+    )
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if has_body and media_type != "application/json" and not media_type.endswith("+json"):
+        sent = f"'{media_type}'" if media_type else "no Content-Type"
+        raise UnsupportedMediaType(
+            f"This route takes a JSON body; the request sent {sent}. "
+            "Send 'Content-Type: application/json'."
         )

@@ -1,17 +1,26 @@
 """Field types shared by request bodies.
 
 Text never holds a NUL character: PostgreSQL cannot store or compare one (SQLite can, so without
-this rule the same request would be stored on one backend and fail on the other). JSON scalars in
-request bodies are declared with pydantic's Strict types (StrictBool, StrictInt, StrictFloat), so a
-value of the wrong JSON type is a 422 instead of being coerced (`"pretrained": 0` is not `false`).
+this rule the same request would be stored on one backend and fail on the other). The rule is a
+validator, not a `pattern`: a pattern would appear in the contract, and Swagger UI and SDK
+generators would make their examples up from it (random junk instead of a readable string).
+JSON scalars in request bodies are declared with pydantic's Strict types (StrictBool, StrictInt,
+StrictFloat), so a value of the wrong JSON type is a 422 instead of being coerced (`"pretrained":
+0` is not `false`).
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import StringConstraints
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
-NO_NUL = r"^[^\x00]*$"
 
-Text = Annotated[str, StringConstraints(pattern=NO_NUL)]
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise PydanticCustomError("string_nul", "must not contain NUL characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]

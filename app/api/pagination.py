@@ -62,3 +62,30 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         raise InvalidRequest(
             "cursor is not one this server issued; start again without it"
         ) from None
+
+
+# Lists that are positions in a fixed sequence (a dataset's images, a job's log lines) page with
+# the same opaque `cursor`/`next_cursor` as the resource lists, so a caller pages one way.
+_POSITION = "p:"
+# Positions are 32-bit (job_events.id is an INTEGER): a larger one would fail in the query.
+MAX_POSITION = 2**31 - 1
+
+
+def encode_position(position: int) -> str:
+    return base64.urlsafe_b64encode(f"{_POSITION}{position}".encode()).decode()
+
+
+def decode_position(cursor: str | None) -> int:
+    """The position a cursor names; 0 (the start) for none."""
+    if cursor is None:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        digits = text.removeprefix(_POSITION)
+        if digits == text or not digits.isdigit() or int(digits) > MAX_POSITION:
+            raise ValueError("not a position")
+        return int(digits)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InvalidRequest(
+            "cursor is not one this server issued; start again without it"
+        ) from None

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Response, UploadFile, status
 
 from app.api.deps import SessionDep, SettingsDep, StorageDep
 from app.api.fields import Text
@@ -27,8 +27,6 @@ from app.errors import (
 )
 
 router = APIRouter(prefix="/v1/datasets", tags=["datasets"])
-
-Offset = Annotated[int, Query(ge=0)]
 
 
 @router.post(
@@ -97,9 +95,13 @@ def get_dataset(dataset_id: str, session: SessionDep) -> Dataset:
     responses=problem_responses(NotFound, Conflict),
 )
 def list_images(
-    dataset_id: str, session: SessionDep, store: StorageDep, limit: Limit = 50, offset: Offset = 0
+    dataset_id: str,
+    session: SessionDep,
+    store: StorageDep,
+    limit: Limit = 50,
+    cursor: Cursor = None,
 ) -> ImagePage:
-    return service.images(session, store, dataset_id, limit, offset)
+    return service.images(session, store, dataset_id, limit, cursor)
 
 
 @router.get(
@@ -109,9 +111,13 @@ def list_images(
     responses=problem_responses(NotFound, Conflict),
 )
 def list_skipped(
-    dataset_id: str, session: SessionDep, store: StorageDep, limit: Limit = 50, offset: Offset = 0
+    dataset_id: str,
+    session: SessionDep,
+    store: StorageDep,
+    limit: Limit = 50,
+    cursor: Cursor = None,
 ) -> SkippedPage:
-    return service.skipped(session, store, dataset_id, limit, offset)
+    return service.skipped(session, store, dataset_id, limit, cursor)
 
 
 @router.post(

@@ -25,7 +25,14 @@ class DatasetStatus(StrEnum):
 class DatasetCreate(BaseModel):
     """Register an image directory (Azure's Convert to Image Directory)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"source_uri": "file:///srv/resnet-studio/data/sources/shapes", "name": "shapes"}
+            ]
+        },
+    )
 
     source_uri: Text = Field(
         min_length=6,
@@ -50,7 +57,7 @@ class ImageStats(BaseModel):
     mean_height: float
 
 
-class Progress(BaseModel):
+class IndexingProgress(BaseModel):
     phase: str | None = None
     done: int | None = None
     total: int | None = None
@@ -82,7 +89,7 @@ class Dataset(BaseModel):
     skipped_count: int | None
     image_stats: ImageStats | None
     parent_id: str | None = Field(description="The dataset this one was split from.")
-    progress: Progress | None = Field(description="While indexing.")
+    progress: IndexingProgress | None = Field(description="While indexing.")
     error: DatasetError | None
     created_at: datetime
     updated_at: datetime
@@ -92,7 +99,9 @@ class Dataset(BaseModel):
 class SplitRequest(BaseModel):
     """Azure's Split Image Directory, with a settable seed."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"fraction": 0.8, "seed": 42}]}
+    )
 
     fraction: StrictFloat = Field(
         0.9, gt=0, lt=1, description="Share of images in the first output."
@@ -127,8 +136,14 @@ class SkippedFile(BaseModel):
 class ImagePage(BaseModel):
     items: list[DatasetImage]
     total: int
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null at the end."
+    )
 
 
 class SkippedPage(BaseModel):
     items: list[SkippedFile]
     total: int
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null at the end."
+    )

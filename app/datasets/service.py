@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 
 from sqlalchemy.orm import Session
 
-from app.api.pagination import Page, decode_cursor, page_of
+from app.api.pagination import Page, decode_cursor, decode_position, encode_position, page_of
 from app.config import Settings
 from app.datasets.job import IndexSpec
 from app.datasets.repository import DatasetRepository
@@ -20,7 +20,7 @@ from app.datasets.schemas import (
     DatasetStatus,
     ImagePage,
     ImageStats,
-    Progress,
+    IndexingProgress,
     SkippedFile,
     SkippedPage,
     SourceFormat,
@@ -61,7 +61,7 @@ def to_schema(record: DatasetRecord, job: JobRecord | None = None) -> Dataset:
     progress = None
     if record.status == DatasetStatus.INDEXING and job is not None:
         raw = job.progress or {}
-        progress = Progress(
+        progress = IndexingProgress(
             phase=raw.get("phase") or job.sub_status or job.status,
             done=raw.get("done"),
             total=raw.get("total"),
@@ -230,24 +230,34 @@ def delete(session: Session, store: ObjectStore, dataset_id: str) -> None:
     repo.delete(record)
 
 
+def _next_cursor(start: int, limit: int, total: int) -> str | None:
+    return encode_position(start + limit) if start + limit < total else None
+
+
 def images(
-    session: Session, store: ObjectStore, dataset_id: str, limit: int, offset: int
+    session: Session, store: ObjectStore, dataset_id: str, limit: int, cursor: str | None
 ) -> ImagePage:
+    start = decode_position(cursor)
     rows = read_index(store, ready(session, dataset_id).id)
     items = [
         DatasetImage(uri=r.uri, label=r.label, width=r.width, height=r.height, size=r.size)
-        for r in rows[offset : offset + limit]
+        for r in rows[start : start + limit]
     ]
-    return ImagePage(items=items, total=len(rows))
+    return ImagePage(
+        items=items, total=len(rows), next_cursor=_next_cursor(start, limit, len(rows))
+    )
 
 
 def skipped(
-    session: Session, store: ObjectStore, dataset_id: str, limit: int, offset: int
+    session: Session, store: ObjectStore, dataset_id: str, limit: int, cursor: str | None
 ) -> SkippedPage:
+    start = decode_position(cursor)
     record = get(session, dataset_id)
     if record.status == DatasetStatus.INDEXING:
         raise Conflict("The dataset is still being indexed.")
     rows = read_skipped(store, record.id)
     return SkippedPage(
-        items=[SkippedFile(**r) for r in rows[offset : offset + limit]], total=len(rows)
+        items=[SkippedFile(**r) for r in rows[start : start + limit]],
+        total=len(rows),
+        next_cursor=_next_cursor(start, limit, len(rows)),
     )

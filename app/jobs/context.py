@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import sys
 import threading
 import time
 from typing import Any, Generic
@@ -37,6 +38,15 @@ def json_safe(value: Any) -> Any:
     return value
 
 
+def gpu_memory_allocated() -> int | None:
+    """The bytes this process holds on its GPU, once the job has put anything there; never
+    starts CUDA itself (a job that has not imported torch reports nothing)."""
+    torch = sys.modules.get("torch")
+    if torch is None or not torch.cuda.is_initialized():
+        return None
+    return int(torch.cuda.memory_allocated())
+
+
 class JobContext(Generic[SpecT]):
     def __init__(
         self,
@@ -46,8 +56,10 @@ class JobContext(Generic[SpecT]):
         settings: Settings,
         sessions: sessionmaker[Session],
         store: ObjectStore,
+        request_id: str | None = None,
     ) -> None:
         self.job_id = claim.job_id
+        self.request_id = request_id  # the X-Request-ID that created the job
         self.attempt = claim.attempt
         self.spec = spec
         self.checkpoint = checkpoint
@@ -78,6 +90,9 @@ class JobContext(Generic[SpecT]):
 
     def progress(self, **fields: Any) -> None:
         self._raise_if_lost()
+        memory = gpu_memory_allocated()
+        if memory is not None:  # read by /metrics, beside the images/s a body reports
+            fields = {**fields, "gpu_memory_allocated_bytes": memory}
         with self._lock:
             self._progress = json_safe(fields)
         now = time.monotonic()
@@ -95,7 +110,10 @@ class JobContext(Generic[SpecT]):
         self._event("status", {"sub_status": sub_status})
 
     def log(self, message: str, level: str = "info") -> None:
-        self._event("log", {"level": level, "message": message})
+        line = {"level": level, "message": message}
+        if self.request_id is not None:
+            line["request_id"] = self.request_id
+        self._event("log", line)
 
     def metrics(self, values: dict[str, Any]) -> None:
         self._event("metrics", values)

@@ -32,8 +32,9 @@ LastEventId = Annotated[
         description="Resume a stream after this event.",
     ),
 ]
-LogsAfter = Annotated[
-    int, Query(ge=0, le=MAX_EVENT_ID, description="`next_after` of the previous page.")
+LogsCursor = Annotated[
+    str | None,
+    Query(max_length=200, description="`next_cursor` of the previous page: the lines after it."),
 ]
 LogsLimit = Annotated[int, Query(ge=1, le=1000)]
 # One event of the stream, as OpenAPI 3.2 (and FastAPI's own EventSourceResponse) describe one;

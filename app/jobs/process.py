@@ -19,6 +19,8 @@ from app.jobs.errors import JobCancelled, JobFailed, LeaseLost
 from app.jobs.kinds import JobKind
 from app.jobs.repository import Claim, JobRepository
 from app.jobs.states import JobStatus
+from app.observability.context import job_id_var, request_id_var
+from app.observability.logs import configure_logging
 from app.storage import StorageError, open_store
 
 log = logging.getLogger(__name__)
@@ -44,9 +46,8 @@ def job_process_main(
     if gpu is not None:  # before anything imports torch
         os.environ["CUDA_VISIBLE_DEVICES"] = str(gpu)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the runner decides when jobs stop
-    logging.basicConfig(
-        level=logging.INFO, format=f"%(asctime)s job {claim.job_id[:8]} %(message)s"
-    )
+    configure_logging(settings.log_format)  # every line of this process names the job
+    job_id_var.set(claim.job_id)
     engine = make_engine(settings.resolved_database_url)
     sessions = make_session_factory(engine)
     try:
@@ -54,15 +55,19 @@ def job_process_main(
             job = session.get(JobRecord, claim.job_id)
             assert job is not None
             checkpoint, max_attempts = job.checkpoint, job.max_attempts
+            request_id = job.request_id
             spec = _parse_spec(kind, job)
+        request_id_var.set(request_id)  # and the request that created it
+        log.info("%s job, attempt %d, started", kind.name, claim.attempt)
         if spec is None:
             outcome: Outcome | None = _unsupported(kind)
         else:
             store = open_store(settings.resolved_storage_uri, settings)
-            ctx = JobContext(claim, spec, checkpoint, settings, sessions, store)
+            ctx = JobContext(claim, spec, checkpoint, settings, sessions, store, request_id)
             outcome = _run(ctx, kind, max_attempts)
         if outcome is not None:  # None: the lease was lost, so nothing more is written
             finish(sessions, claim, kind, outcome[0], **outcome[1])
+            log.info("%s job, attempt %d, ended: %s", kind.name, claim.attempt, outcome[0])
     finally:
         engine.dispose()
 
@@ -71,7 +76,8 @@ def _run(ctx: JobContext[Any], kind: JobKind[Any, Any], max_attempts: int) -> Ou
     """Run the kind's body and say how the attempt ended."""
     try:
         ctx.start()
-        ctx.log(f"attempt {ctx.attempt} started")
+        created_by = f"; created by request {ctx.request_id}" if ctx.request_id else ""
+        ctx.log(f"attempt {ctx.attempt} started{created_by}")
         return JobStatus.SUCCEEDED, {"result": kind.body(ctx).model_dump(mode="json")}
     except LeaseLost:
         log.warning("lost the lease; another worker owns the job now")

@@ -34,4 +34,7 @@ class LogLine(BaseModel):
 
 class LogPage(BaseModel):
     items: list[LogLine]
-    next_after: int | None = Field(description="Pass as `after` for newer lines.")
+    next_cursor: str = Field(
+        description="Pass as `cursor` for the lines after these (the same cursor when there are "
+        "no newer lines yet)."
+    )

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.api.pagination import Page, decode_cursor, page_of
+from app.api.pagination import Page, decode_cursor, decode_position, encode_position, page_of
 from app.db.tables import JobRecord
 from app.db.types import utcnow
 from app.errors import ApiError, NotFound
@@ -19,6 +19,7 @@ from app.jobs.kinds import JobKind, SpecT
 from app.jobs.repository import JobRepository
 from app.jobs.schemas import JobError, LogLine, LogPage, Transition
 from app.jobs.states import JobStatus
+from app.observability.context import current_request_id
 
 
 class IdempotencyConflict(ApiError):
@@ -40,10 +41,12 @@ def submit(
     dataset_id: str | None = None,
     idempotency_key: str | None = None,
     body_for_key: dict[str, Any] | None = None,
+    request_id: str | None = None,
 ) -> tuple[JobRecord, bool]:
     """Record a queued job; the runner picks it up after the commit. With an idempotency key,
     a repeat of the same request returns the original job (second value False), and a new
-    keyed job is committed here, before the caller's own commit."""
+    keyed job is committed here, before the caller's own commit. The job keeps `request_id`
+    (default: the X-Request-ID of the request being served), so its log lines name it."""
     repo = JobRepository(session)
     spec_json = spec.model_dump(mode="json")
     digest = request_hash(body_for_key if body_for_key is not None else spec_json)
@@ -67,6 +70,7 @@ def submit(
         dataset_id=dataset_id,
         idempotency_key=idempotency_key,
         request_hash=digest,
+        request_id=request_id or current_request_id(),
         created_at=now,
         updated_at=now,
     )
@@ -140,7 +144,10 @@ def page(
     return page_of(rows, limit, to_item)
 
 
-def log_page(session: Session, job: JobRecord, after: int, limit: int) -> LogPage:
+def log_page(session: Session, job: JobRecord, cursor: str | None, limit: int) -> LogPage:
+    """A job's log lines after the cursor's; a page with none keeps the cursor, so a caller
+    following a running job polls with it for newer lines."""
+    after = decode_position(cursor)
     events = JobRepository(session).events(job.id, after_id=after, types=["log"], limit=limit)
     items = [
         LogLine(
@@ -152,7 +159,7 @@ def log_page(session: Session, job: JobRecord, after: int, limit: int) -> LogPag
         )
         for e in events
     ]
-    return LogPage(items=items, next_after=items[-1].id if items else None)
+    return LogPage(items=items, next_cursor=encode_position(items[-1].id if items else after))
 
 
 def error_of(job: JobRecord) -> JobError | None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import Request
+from pydantic_core import to_json
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -21,7 +21,8 @@ KEEPALIVE_S = 15.0
 
 def _frame(event_id: int | None, event: str, data: dict[str, Any]) -> str:
     head = f"id: {event_id}\n" if event_id is not None else ""
-    return f"{head}event: {event}\ndata: {json.dumps(data, default=str)}\n\n"
+    # pydantic's JSON, as every response body: times in RFC 3339 UTC (`...Z`).
+    return f"{head}event: {event}\ndata: {to_json(data).decode()}\n\n"
 
 
 def _read(

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from app.api.deps import RuntimeDep, SessionDep, StorageDep, WeightsDep
+from app.api.files import file_response
 from app.api.pagination import Cursor, Limit, Page
 from app.errors import (
     Conflict,
@@ -82,7 +83,7 @@ def delete_model(
     summary="Training curves of a trained model (PNG)",
     response_class=Response,
     responses={
-        200: {"content": {"image/png": {}}, "description": "Loss and accuracy per epoch"},
+        **file_response("Loss and accuracy per epoch, the best epoch marked", "image/png"),
         **problem_responses(NotFound, Conflict),
     },
 )
@@ -96,10 +97,9 @@ def training_curves(model_id: str, session: SessionDep, store: StorageDep) -> Re
     summary="Export a trained model (zip)",
     response_class=Response,
     responses={
-        200: {
-            "content": {"application/zip": {}},
-            "description": "The model file and metadata.json (classes, preprocessing)",
-        },
+        **file_response(
+            "The model file and metadata.json (classes, preprocessing)", "application/zip"
+        ),
         **problem_responses(NotFound, Conflict),
     },
 )
@@ -107,7 +107,9 @@ def export_model(
     model_id: str,
     session: SessionDep,
     runtime: RuntimeDep,
-    format: Annotated[ExportFormat, Query(description="onnx, torchscript or safetensors")],
+    format: Annotated[
+        ExportFormat, Query(description="onnx (the default), torchscript or safetensors")
+    ] = ExportFormat.ONNX,
 ) -> Response:
     """`model.onnx` (input `input`: N x 3 x H x W normalised float32; output `probabilities`),
     `model.pt` (TorchScript, `torch.jit.load`) or `model.safetensors` (weights), each with

@@ -22,7 +22,13 @@ class ModelStatus(StrEnum):
 class ModelCreate(BaseModel):
     """Build an untrained model, as the Azure ML designer's ResNet and DenseNet modules do."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        # What Swagger UI's "Try it out" pre-fills: it needs no ImageNet weights in the store.
+        json_schema_extra={
+            "examples": [{"architecture": "resnet18", "pretrained": False, "name": "demo"}]
+        },
+    )
 
     architecture: Architecture = Field(DEFAULT_ARCHITECTURE, description="Network to build.")
     pretrained: StrictBool = Field(

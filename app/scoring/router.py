@@ -1,18 +1,19 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
 from app.api.deps import RuntimeDep, SessionDep, SettingsDep
+from app.api.files import file_response
 from app.api.pagination import Cursor, Limit, Page
 from app.errors import Conflict, InvalidRequest, NotFound, problem_responses
 from app.jobs import service as jobs
 from app.jobs.http import (
     IdempotencyKey,
     LastEventId,
-    LogsAfter,
+    LogsCursor,
     LogsLimit,
     event_responses,
     event_stream,
@@ -21,16 +22,14 @@ from app.jobs.schemas import LogPage
 from app.jobs.service import IdempotencyConflict
 from app.jobs.states import JobStatus
 from app.scoring import service, writers
-from app.scoring.schemas import Comparison, ScoringJob, ScoringJobCreate
+from app.scoring.schemas import Comparison, Evaluation, ScoringJob, ScoringJobCreate
 
 router = APIRouter(prefix="/v1/scoring-jobs", tags=["scoring-jobs"])
 
 # By file extension: every output format's (writers.FORMATS), and the confusion matrix's PNG.
 MEDIA_TYPES = {f.extension: f.media_type for f in writers.FORMATS.values()} | {"png": "image/png"}
-FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {t: {} for t in MEDIA_TYPES.values()}, "description": "The file"},
-    **problem_responses(NotFound, Conflict),
-}
+OUTPUT_TYPES = [f.media_type for f in writers.FORMATS.values()]
+FILE_ERRORS = problem_responses(NotFound, Conflict)
 
 
 @router.post(
@@ -91,7 +90,7 @@ def cancel_scoring_job(job_id: str, session: SessionDep) -> ScoringJob:
     summary="Accuracy, precision, recall, F1, log loss, confusion matrix",
     responses=problem_responses(NotFound, Conflict),
 )
-def scoring_evaluation(job_id: str, session: SessionDep) -> dict[str, Any]:
+def scoring_evaluation(job_id: str, session: SessionDep) -> Evaluation:
     return service.evaluation(session, job_id)
 
 
@@ -122,7 +121,10 @@ def _file(
     name="output",
     summary="Download the predictions",
     response_class=Response,
-    responses=FILE_RESPONSES,
+    responses={
+        **file_response("The predictions, in the job's output format", *OUTPUT_TYPES),
+        **FILE_ERRORS,
+    },
 )
 def scoring_output(job_id: str, session: SessionDep, settings: SettingsDep) -> Response:
     return _file(session, settings, job_id, service.OutputFile.PREDICTIONS)
@@ -133,7 +135,10 @@ def scoring_output(job_id: str, session: SessionDep, settings: SettingsDep) -> R
     name="errors",
     summary="Download the unreadable images",
     response_class=Response,
-    responses=FILE_RESPONSES,
+    responses={
+        **file_response("The images that could not be scored, and why", *OUTPUT_TYPES),
+        **FILE_ERRORS,
+    },
 )
 def scoring_errors(job_id: str, session: SessionDep, settings: SettingsDep) -> Response:
     return _file(session, settings, job_id, service.OutputFile.ERRORS)
@@ -144,7 +149,7 @@ def scoring_errors(job_id: str, session: SessionDep, settings: SettingsDep) -> R
     name="confusion_matrix",
     summary="The confusion matrix as a PNG",
     response_class=Response,
-    responses=FILE_RESPONSES,
+    responses={**file_response("The confusion matrix", "image/png"), **FILE_ERRORS},
 )
 def scoring_confusion_matrix(job_id: str, session: SessionDep, settings: SettingsDep) -> Response:
     return _file(session, settings, job_id, service.OutputFile.CONFUSION_MATRIX)
@@ -154,9 +159,9 @@ def scoring_confusion_matrix(job_id: str, session: SessionDep, settings: Setting
     "/{job_id}/logs", name="logs", summary="Log lines", responses=problem_responses(NotFound)
 )
 def scoring_logs(
-    job_id: str, session: SessionDep, after: LogsAfter = 0, limit: LogsLimit = 200
+    job_id: str, session: SessionDep, cursor: LogsCursor = None, limit: LogsLimit = 200
 ) -> LogPage:
-    return jobs.log_page(session, service.get(session, job_id), after, limit)
+    return jobs.log_page(session, service.get(session, job_id), cursor, limit)
 
 
 @router.get(

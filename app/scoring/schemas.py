@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, model_validator
 
@@ -21,7 +20,19 @@ class OutputFormat(StrEnum):
 class ScoringJobCreate(BaseModel):
     """Score images with a trained model (Azure's Score Image Model), as a job."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "model_id": "<a trained model's id>",
+                    "dataset_id": "<a ready dataset's id>",
+                    "output_format": "csv",
+                    "top_k": 1,
+                }
+            ]
+        },
+    )
 
     model_id: Text = Field(description="A trained model.")
     dataset_id: Text | None = Field(None, description="A ready dataset (labelled or not).")
@@ -108,7 +119,76 @@ class ScoringJob(BaseModel):
     links: ScoringJobLinks
 
 
+class Averages(BaseModel):
+    macro: float | None
+    micro: float | None
+    weighted: float | None = Field(description="Weighted by each class's support.")
+
+
+class ClassEvaluation(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    class_name: str = Field(alias="class")
+    precision: float | None
+    recall: float | None
+    f1: float | None
+    support: int = Field(description="Images whose true class this is.")
+
+
+class ConfusionMatrix(BaseModel):
+    labels: list[str]
+    matrix: list[list[int]] = Field(description="Rows: true class; columns: predicted class.")
+
+
+class Evaluation(BaseModel):
+    """Azure's Evaluate Model figures for a classifier. A ratio is null when there were no
+    images; a class's 0/0 is 0."""
+
+    count: int = Field(description="Labelled images scored.")
+    accuracy: float | None
+    top_k: int = Field(description="The k of top_k_accuracy: the job's, at most the classes.")
+    top_k_accuracy: float | None
+    precision: Averages
+    recall: Averages
+    f1: Averages
+    per_class: list[ClassEvaluation]
+    log_loss: float | None = Field(description="Mean natural-log cross-entropy.")
+    confusion_matrix: ConfusionMatrix
+
+
+class Better(StrEnum):
+    A = "a"
+    B = "b"
+    EQUAL = "equal"
+
+
+class Difference(BaseModel):
+    a: float | None = Field(description="The first job's figure.")
+    b: float | None = Field(description="The second job's figure.")
+    difference: float | None = Field(description="b - a; null when either is null.")
+    better: Better | None = Field(description="Which job is better on this figure.")
+
+
+class ClassDifferences(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    class_name: str = Field(alias="class")
+    support: int
+    precision: Difference
+    recall: Difference
+    f1: Difference
+
+
+class Differences(BaseModel):
+    count: int
+    top_k: int
+    metrics: dict[str, Difference] = Field(
+        description="accuracy, top_k_accuracy, log_loss and <precision|recall|f1>_<average>."
+    )
+    per_class: list[ClassDifferences]
+
+
 class Comparison(BaseModel):
     first_job_id: str
     second_job_id: str
-    differences: dict[str, Any] = Field(description="second minus first, per metric and class.")
+    differences: Differences = Field(description="second minus first, per metric and class.")

@@ -16,12 +16,14 @@ from app.db.tables import JobRecord
 from app.errors import ApiError, Conflict, InvalidRequest
 from app.jobs import service as jobs
 from app.jobs.states import JobStatus
-from app.ml.metrics import Evaluation, compare
+from app.ml import metrics
 from app.models import service as models
 from app.models.schemas import ModelStatus
 from app.scoring.job import ScoringResult, ScoringSpec
 from app.scoring.schemas import (
     Comparison,
+    Differences,
+    Evaluation,
     ScoringJob,
     ScoringJobCreate,
     ScoringJobLinks,
@@ -173,11 +175,15 @@ def _finished(session: Session, job_id: str) -> ScoringResult:
     return result
 
 
-def evaluation(session: Session, job_id: str) -> dict[str, Any]:
+def _evaluation(session: Session, job_id: str) -> dict[str, Any]:
     result = _finished(session, job_id)
     if result.evaluation is None:
         raise Conflict(f"Scoring job {job_id} had no labels, so there is no evaluation.")
     return result.evaluation
+
+
+def evaluation(session: Session, job_id: str) -> Evaluation:
+    return Evaluation.model_validate(_evaluation(session, job_id))
 
 
 class OutputFile(StrEnum):
@@ -210,10 +216,14 @@ def output_file(
 
 
 def comparison(session: Session, first_id: str, second_id: str) -> Comparison:
-    first = Evaluation.from_dict(evaluation(session, first_id))
-    second = Evaluation.from_dict(evaluation(session, second_id))
+    first = metrics.Evaluation.from_dict(_evaluation(session, first_id))
+    second = metrics.Evaluation.from_dict(_evaluation(session, second_id))
     try:
-        differences = compare(first, second)
+        differences = metrics.compare(first, second)
     except ValueError as exc:
         raise InvalidRequest(str(exc)) from None
-    return Comparison(first_job_id=first_id, second_job_id=second_id, differences=differences)
+    return Comparison(
+        first_job_id=first_id,
+        second_job_id=second_id,
+        differences=Differences.model_validate(differences),
+    )

@@ -7,6 +7,7 @@ import json
 import math
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,7 @@ def _input(ctx: JobContext[ScoringSpec], work: Path) -> tuple[list[IndexRow], li
 class Scorer:
     def __init__(self, ctx: JobContext[ScoringSpec], work: Path) -> None:
         self.ctx, self.work = ctx, work
+        self._rate_from = (time.monotonic(), 0)  # (when, images done then): this attempt's pace
         self.spec = ctx.spec
         self.fmt: str = ctx.spec.output_format.value
         self.out = output_of(ctx)
@@ -105,6 +107,7 @@ class Scorer:
         part_size = ctx.settings.scoring_part_size
         parts = math.ceil(len(rows) / part_size)
         batch_size = self.spec.batch_size or choose_batch_size(model)
+        self._rate_from = (time.monotonic(), min(state.parts_done * part_size, len(rows)))
         for part in range(state.parts_done, parts):
             if ctx.cancel_requested():
                 raise JobCancelled
@@ -179,7 +182,16 @@ class Scorer:
 
     def _report(self, done: int, total: int) -> None:
         percent = round(100 * done / max(total, 1), 1)
-        self.ctx.progress(phase="scoring", done=done, total=total, percent=percent)
+        since, done_then = self._rate_from
+        rate = (done - done_then) / max(time.monotonic() - since, 1e-9)
+        self.ctx.progress(
+            phase="scoring",
+            done=done,
+            total=total,
+            percent=percent,
+            eta_seconds=round((total - done) / rate, 1) if rate > 0 else None,
+            images_per_s=round(rate, 1),  # read by /metrics
+        )
 
     def _put(self, name: str, data: bytes) -> None:
         self.out.store.put_bytes(self.out.prefix + name, data)

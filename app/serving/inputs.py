@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 from app.config import Settings
 from app.datasets.sources import SourceAccess, SourceNotAllowed
 from app.errors import InvalidRequest
-from app.serving.schemas import PredictRequest
+from app.serving.schemas import PredictOptions, PredictRequest
 from app.storage import ObjectNotFound
 
 
@@ -33,21 +33,26 @@ def too_many_images(limit: int) -> InvalidRequest:
     return InvalidRequest(f"at most {limit} images per request; score more with a scoring job")
 
 
-async def read_images(request: Request, body: bytes, settings: Settings) -> list[ImageInput]:
+async def read_images(
+    request: Request, body: bytes, settings: Settings
+) -> tuple[list[ImageInput], PredictOptions]:
+    """The images, and the options the body set (none for a raw image)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "multipart/form-data":
         return await _from_form(request, body, settings.predict_max_images)
     if kind == "application/json":
         return await _from_json(body, settings)
     if kind.startswith("image/") or kind == "application/octet-stream":
-        return [ImageInput("image-0", body)]
+        return [ImageInput("image-0", body)], PredictOptions()
     raise InvalidRequest(
         "send multipart/form-data (files), application/json (images) or the "
         "raw bytes of one image (image/* or application/octet-stream)"
     )
 
 
-async def _from_form(request: Request, body: bytes, limit: int) -> list[ImageInput]:
+async def _from_form(
+    request: Request, body: bytes, limit: int
+) -> tuple[list[ImageInput], PredictOptions]:
     # The body was already read (and capped) by the caller: hand it to the form parser again.
     async def replay() -> dict[str, Any]:
         return {"type": "http.request", "body": body, "more_body": False}
@@ -59,16 +64,39 @@ async def _from_form(request: Request, body: bytes, limit: int) -> list[ImageInp
             raise too_many_images(limit) from None
         raise
     files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
-    return [ImageInput(f.filename or f"file-{n}", await f.read()) for n, f in enumerate(files)]
+    fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+    images = [ImageInput(f.filename or f"file-{n}", await f.read()) for n, f in enumerate(files)]
+    return images, _form_options(fields)
 
 
-async def _from_json(body: bytes, settings: Settings) -> list[ImageInput]:
+def _form_options(fields: dict[str, str]) -> PredictOptions:
+    """Multipart fields are text: `top_k=3`, `include_probabilities=true`."""
+    unknown = sorted(set(fields) - set(PredictOptions.model_fields))
+    if unknown:
+        raise InvalidRequest(
+            f"unknown form fields {unknown}: give files, top_k, include_probabilities"
+        )
+    top_k, include = fields.get("top_k"), fields.get("include_probabilities")
+    if top_k is not None and not top_k.isdigit():
+        raise InvalidRequest("top_k must be a whole number")
+    if include is not None and include.lower() not in ("true", "false"):
+        raise InvalidRequest("include_probabilities must be true or false")
+    try:
+        return PredictOptions(
+            top_k=int(top_k) if top_k is not None else None,
+            include_probabilities=include.lower() == "true" if include is not None else None,
+        )
+    except ValidationError as exc:
+        raise InvalidRequest(f"top_k: {exc.errors()[0]['msg']}") from None
+
+
+async def _from_json(body: bytes, settings: Settings) -> tuple[list[ImageInput], PredictOptions]:
     try:
         parsed = PredictRequest.model_validate(json.loads(body))
     except (ValueError, ValidationError) as exc:
         raise InvalidRequest(
-            f"the JSON body must be {{'images': [{{'data'|'uri': ...}}]}}: "
-            f"{str(exc).splitlines()[0]}"
+            "the JSON body must be {'images': [{'data'|'uri': ..., 'name': ...}], 'top_k': ..., "
+            f"'include_probabilities': ...}}: {_first_problem(exc)}"
         ) from None
     if len(parsed.images) > settings.predict_max_images:  # before reading any of them
         raise too_many_images(settings.predict_max_images)
@@ -85,7 +113,16 @@ async def _from_json(body: bytes, settings: Settings) -> list[ImageInput]:
             data = await run_in_threadpool(read_uri, settings, spec.uri or "", n, budget)
             budget -= len(data)
         out.append(ImageInput(spec.name or spec.uri or f"image-{n}", data))
-    return out
+    options = PredictOptions(top_k=parsed.top_k, include_probabilities=parsed.include_probabilities)
+    return out, options
+
+
+def _first_problem(exc: ValueError) -> str:
+    if isinstance(exc, ValidationError):
+        error = exc.errors()[0]
+        where = ".".join(str(p) for p in error["loc"])
+        return f"{where}: {error['msg']}" if where else str(error["msg"])
+    return str(exc).splitlines()[0]
 
 
 def decode_base64(value: str, index: int) -> bytes:

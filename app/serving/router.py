@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
@@ -12,7 +12,9 @@ from app.api.deps import RuntimeDep, SessionDep
 from app.errors import Conflict, InvalidRequest, NotFound, PayloadTooLarge, problem_responses
 from app.serving import service
 from app.serving.inputs import read_images, too_many_images
-from app.serving.schemas import PredictRequest, PredictResponse
+from app.serving.schemas import PredictOptions, PredictRequest, PredictResponse
+
+T = TypeVar("T", int, bool)
 
 # A models route (the tag gives its operation id, models-predict), served by this domain.
 router = APIRouter(prefix="/v1/models", tags=["models"])
@@ -26,7 +28,12 @@ _BODY: dict[str, Any] = {
                 "type": "object",
                 "required": ["files"],
                 "properties": {
-                    "files": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                    "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                    # The JSON form's options, as form fields (app.serving.inputs reads them).
+                    **{
+                        name: {**field["anyOf"][0], "description": field["description"]}
+                        for name, field in PredictOptions.model_json_schema()["properties"].items()
+                    },
                 },
             }
         },
@@ -48,8 +55,10 @@ async def predict(
     request: Request,
     session: SessionDep,
     runtime: RuntimeDep,
-    top_k: Annotated[int, Query(ge=1, le=1000)] = 1,
-    include_probabilities: bool = False,
+    top_k: Annotated[int | None, Query(ge=1, le=1000, description="Default 1.")] = None,
+    include_probabilities: Annotated[
+        bool | None, Query(description="Every class's probability too. Default false.")
+    ] = None,
 ) -> PredictResponse:
     """Up to `predict_max_images` images per request (multipart `files`, JSON `images` with
     base64/data URIs or storage URIs, or one raw image), at most `predict_max_bytes` in all
@@ -57,11 +66,22 @@ async def predict(
     transformation is applied. Loaded models stay cached, so repeated calls are fast."""
     body = await request.body()  # at most predict_max_bytes: app.api.limits cuts it off
     settings = runtime.settings
-    images = await read_images(request, body, settings)
+    images, options = await read_images(request, body, settings)
+    k = _agreed(top_k, options.top_k, "top_k")
+    everything = _agreed(
+        include_probabilities, options.include_probabilities, "include_probabilities"
+    )
     if not images:
         raise InvalidRequest("no images in the request")
     if len(images) > settings.predict_max_images:
         raise too_many_images(settings.predict_max_images)
     return await run_in_threadpool(
-        service.predict, session, runtime, model_id, images, top_k, include_probabilities
+        service.predict, session, runtime, model_id, images, k or 1, bool(everything)
     )
+
+
+def _agreed(in_query: T | None, in_body: T | None, name: str) -> T | None:
+    """An option given in the query, the body or both (then the same)."""
+    if in_query is not None and in_body is not None and in_query != in_body:
+        raise InvalidRequest(f"{name} is {in_query} in the query and {in_body} in the body")
+    return in_body if in_body is not None else in_query

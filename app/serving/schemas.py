@@ -3,16 +3,42 @@ multipart and raw-image forms carry the same images as files or bytes."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 
 class ImageSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     data: str | None = Field(None, description="Base64, or a data URI (data:image/png;base64,...).")
     uri: str | None = Field(None, description="Or a file:// or s3:// URI the server may read.")
     name: str | None = Field(None, max_length=200, description="Echoed back.")
 
 
-class PredictRequest(BaseModel):
+class PredictOptions(BaseModel):
+    """What a predict request may set besides its images, in the query or in the body (JSON
+    fields, or multipart fields beside `files`); a value given in both must agree."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    top_k: StrictInt | None = Field(None, ge=1, le=1000, description="Default 1.")
+    include_probabilities: StrictBool | None = Field(
+        None, description="Every class's probability too. Default false."
+    )
+
+
+class PredictRequest(PredictOptions):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "images": [{"data": "data:image/png;base64,<base64 of a PNG>", "name": "a"}],
+                    "top_k": 1,
+                }
+            ]
+        },
+    )
+
     images: list[ImageSpec] = Field(min_length=1)
 
 

@@ -61,7 +61,10 @@ def write_artifact(
             {"epochs": [m.to_dict() for m in result.history], **summary.model_dump()}, indent=2
         ).encode(),
     )
-    ctx.store.put_bytes(prefix + CURVES_FILE, training_curves_png(result.history))
+    architecture = staged.model.architecture.value
+    title = f"{ctx.spec.name} ({architecture})" if ctx.spec.name else architecture
+    curves = training_curves_png(result.history, title=title, best_epoch=result.best_epoch)
+    ctx.store.put_bytes(prefix + CURVES_FILE, curves)
     training = {"job_id": ctx.job_id, "hyperparameters": config.to_dict(), **summary.model_dump()}
     ctx.store.put_bytes(prefix + CONFIG_FILE, _trained_config(staged, training).to_json())
     source = staged.model.source_weights

@@ -12,7 +12,7 @@ from app.jobs import service as jobs
 from app.jobs.http import (
     IdempotencyKey,
     LastEventId,
-    LogsAfter,
+    LogsCursor,
     LogsLimit,
     event_responses,
     event_stream,
@@ -95,9 +95,9 @@ def training_metrics(job_id: str, session: SessionDep) -> MetricsList:
     "/{job_id}/logs", name="logs", summary="Log lines", responses=problem_responses(NotFound)
 )
 def training_logs(
-    job_id: str, session: SessionDep, after: LogsAfter = 0, limit: LogsLimit = 200
+    job_id: str, session: SessionDep, cursor: LogsCursor = None, limit: LogsLimit = 200
 ) -> LogPage:
-    return jobs.log_page(session, service.get(session, job_id), after, limit)
+    return jobs.log_page(session, service.get(session, job_id), cursor, limit)
 
 
 @router.get(

@@ -17,6 +17,7 @@ from pydantic import (
 from app.api.fields import Text
 from app.jobs.schemas import JobError, MaxRuntimeSeconds, Transition
 from app.jobs.states import JobStatus
+from app.ml.engine import StopReason
 from app.ml.schedule import LrSchedule
 from app.ml.train_config import OPTIONS, MixedPrecision, Optimizer, TrainConfig
 from app.models.schemas import Tag
@@ -76,7 +77,24 @@ class Hyperparameters(BaseModel):
 
 
 class TrainingJobCreate(Hyperparameters):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        # Two quick epochs on a small dataset, on any machine (the Azure defaults are the
+        # fields' own: 5 epochs of SGD at batch size 16).
+        json_schema_extra={
+            "examples": [
+                {
+                    "model_id": "<an untrained model's id>",
+                    "train_dataset_id": "<a ready dataset's id>",
+                    "transform_id": "<a transform's id>",
+                    "epochs": 2,
+                    "batch_size": 8,
+                    "learning_rate": 0.003,
+                    "optimizer": "adamw",
+                }
+            ]
+        },
+    )
 
     model_id: Text = Field(description="An untrained model (POST /v1/models).")
     train_dataset_id: Text = Field(description="A ready, labelled dataset.")
@@ -110,7 +128,7 @@ class TrainingJobCreate(Hyperparameters):
         )
 
 
-class Progress(BaseModel):
+class TrainingProgress(BaseModel):
     epoch: int | None = None
     epochs: int | None = None
     step: int | None = None
@@ -129,24 +147,33 @@ class TrainingJobLinks(BaseModel):
     trained_model: str | None
 
 
-class TrainingJob(BaseModel):
+class TrainingJob(Hyperparameters):
+    """A training job: the request's fields, flat as they were sent (hyperparameters included,
+    with the defaults filled in), and where the job stands."""
+
+    # Every field is always present in a response, defaults included: required in the schema.
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
     id: str
     status: JobStatus
     sub_status: SubStatus | None
     waiting_reason: str | None = Field(description="Why a queued job has not started.")
-    progress: Progress | None
+    progress: TrainingProgress | None
     model_id: str
     train_dataset_id: str
     validation_dataset_id: str | None
     validation_fraction: float | None
     transform_id: str | None
-    hyperparameters: Hyperparameters
+    name: str | None = Field(description="The trained model's name.")
+    tags: list[str] = Field(description="The trained model's tags.")
     attempts: int
     max_attempts: int
     cancel_requested: bool
     trained_model_id: str | None
     best_epoch: int | None
-    stop_reason: str | None
+    stop_reason: StopReason | None = Field(
+        description="Why training stopped: all epochs ran, early stopping, or a cancel."
+    )
     error: JobError | None
     transitions: list[Transition]
     created_at: datetime

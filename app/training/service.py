@@ -17,18 +17,19 @@ from app.errors import ApiError, InvalidRequest
 from app.jobs import service as jobs
 from app.jobs.repository import JobRepository
 from app.jobs.states import JobStatus
+from app.ml.engine import StopReason
 from app.ml.transforms import TransformSpec, output_size
 from app.models import service as models
 from app.models.schemas import ModelStatus
-from app.training.job import TrainingSpec
+from app.training.job import TrainingResult, TrainingSpec
 from app.training.schemas import (
     EpochMetrics,
     MetricsList,
-    Progress,
     SubStatus,
     TrainingJob,
     TrainingJobCreate,
     TrainingJobLinks,
+    TrainingProgress,
 )
 from app.training.tasks import TRAINING
 
@@ -143,6 +144,14 @@ def submit(
     return job
 
 
+def _stop_reason(job: JobRecord, result: TrainingResult | None) -> StopReason | None:
+    """The engine's reason when training ended; a job cancelled before it could say is
+    cancelled too (a failed job has none: its error says why)."""
+    if result is not None:
+        return StopReason(result.stop_reason)
+    return StopReason.CANCELLED if job.status == JobStatus.CANCELLED else None
+
+
 def to_schema(session: Session, job: JobRecord) -> TrainingJob:
     spec, result = TRAINING.spec_of(job), TRAINING.result_of(job)
     raw = job.progress or {}
@@ -154,19 +163,23 @@ def to_schema(session: Session, job: JobRecord) -> TrainingJob:
         status=JobStatus(job.status),
         sub_status=SubStatus(job.sub_status) if job.sub_status in set(SubStatus) else None,
         waiting_reason=jobs.waiting_reason(session, job),
-        progress=Progress(**{k: raw.get(k) for k in Progress.model_fields}) if raw else None,
+        progress=TrainingProgress(**{k: raw.get(k) for k in TrainingProgress.model_fields})
+        if raw
+        else None,
         model_id=spec.model_id,
         train_dataset_id=spec.train_dataset_id,
         validation_dataset_id=spec.validation_dataset_id,
         validation_fraction=spec.validation_fraction,
         transform_id=spec.transform_id,
-        hyperparameters=spec.hyperparameters,
+        **spec.hyperparameters.model_dump(),
+        name=spec.name,
+        tags=spec.tags,
         attempts=job.attempts,
         max_attempts=job.max_attempts,
         cancel_requested=job.cancel_requested,
         trained_model_id=trained,
         best_epoch=result.best_epoch if result else None,
-        stop_reason=result.stop_reason if result else None,
+        stop_reason=_stop_reason(job, result),
         error=jobs.error_of(job),
         transitions=jobs.transitions_of(job),
         created_at=job.created_at,

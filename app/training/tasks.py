@@ -95,6 +95,7 @@ def _callbacks(
             steps_per_epoch=steps,
             percent=round(100 * done / total, 1),
             eta_seconds=round((total - done) / rate, 1) if rate > 0 else None,
+            images_per_s=round(rate * config.batch_size, 1),  # read by /metrics
             loss=round(loss, 5),
             learning_rate=lr,
         )

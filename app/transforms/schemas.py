@@ -164,6 +164,21 @@ class TransformOptions(BaseModel):
 class TransformCreate(TransformOptions):
     """Every option is optional; omitted ones take Azure's defaults."""
 
+    model_config = ConfigDict(
+        extra="forbid",
+        # Small images: what a first CPU run on a toy dataset wants.
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "small",
+                    "resize": {"enabled": True, "size": 36},
+                    "center_crop": {"enabled": True, "size": 32},
+                    "random_horizontal_flip": {"enabled": True, "p": 0.5},
+                }
+            ]
+        },
+    )
+
     name: Text | None = Field(None, min_length=1, max_length=200)
 
 

@@ -101,6 +101,15 @@ class WeightsStore:
                 tmp.open("wb") as out,
             ):
                 shutil.copyfileobj(response, out, 1 << 20)
+            # Checked before it takes the file's name: a corrupt download is never kept (it
+            # would be found, refused and never fetched again).
+            expected, actual = weights.sha256_prefix, sha256_of(tmp)
+            if self.verify_hash and expected and not actual.startswith(expected):
+                tmp.unlink()
+                raise WeightsCorrupt(
+                    f"the download from {url} has sha256 {actual[:12]}..., but the file's name "
+                    f"promises {expected}...: nothing was kept; try again"
+                )
             os.replace(tmp, path)
         except OSError as exc:
             tmp.unlink(missing_ok=True)

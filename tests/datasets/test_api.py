@@ -103,6 +103,18 @@ def test_a_class_folder_tree_registers(
     assert skipped["total"] == 1 and skipped["items"][0]["reason"] == "unsupported-extension"
     images = client.get(f"/v1/datasets/{dataset['id']}/images", params={"limit": 100}).json()
     assert images["total"] == 7 and {i["label"] for i in images["items"]} == {"cat", "dog"}
+    assert images["next_cursor"] is None and skipped["next_cursor"] is None
+    # Paged by cursor, as every list is: every image once, in the same order.
+    paged, cursor = [], None
+    while True:
+        params = {"limit": 3, **({"cursor": cursor} if cursor else {})}
+        page = client.get(f"/v1/datasets/{dataset['id']}/images", params=params).json()
+        paged += page["items"]
+        if (cursor := page["next_cursor"]) is None:
+            break
+    assert paged == images["items"]
+    foreign = client.get(f"/v1/datasets/{dataset['id']}/images", params={"cursor": "bm9wZQ=="})
+    assert foreign.status_code == 422 and foreign.json()["code"] == "invalid-request"
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ import pytest
 import torch
 from PIL import Image
 from torch import nn
-from torchvision.transforms import InterpolationMode
+from torchvision.transforms import InterpolationMode, v2
 from torchvision.transforms.v2 import functional as F  # noqa: N812
 
 from app.ml import engine, transforms
@@ -166,6 +166,26 @@ def test_the_ops_are_the_pil_pipelines_in_its_order() -> None:
     assert order[:3] == ("resize", "center_crop", "pad")
     batch_ops = [n for n in order[3:] if n not in PER_IMAGE]
     assert max(map(order.index, PER_IMAGE)) < min(map(order.index, batch_ops))
+
+
+# Every op enabled (never validated: only the order matters here).
+EVERY_OP = TransformSpec(
+    **{n: replace(getattr(TransformSpec(), n), enabled=True) for n in transforms.OP_ORDER}
+)
+
+
+@pytest.mark.parametrize("mode", ["train", "eval"])
+def test_both_pipelines_apply_the_ops_in_the_tables_order(mode: transforms.Mode) -> None:
+    kept = tuple(
+        n for n in transforms.OP_ORDER if mode == "train" or transforms.OPS[n].deterministic
+    )
+    device = Pipeline(EVERY_OP, mode, MEAN, STD)
+    assert device.prefix_ops + device.image_ops + device.batch_ops == kept
+    pil = build_transform(EVERY_OP, mode, MEAN, STD)
+    assert isinstance(pil, v2.Compose)
+    ops = pil.transforms[1:]  # after the RGB conversion
+    expected = [type(transforms.OPS[n].make(getattr(EVERY_OP, n))) for n in kept]
+    assert [type(op) for op in ops[: len(kept)]] == expected
 
 
 @pytest.mark.parametrize("device", DEVICES)

@@ -162,3 +162,41 @@ def test_the_json_body_is_declared_by_the_model_that_parses_it(app_client: TestC
     schemas = document["components"]["schemas"]
     assert schemas["PredictRequest"] == expected
     assert list(defs) == ["ImageSpec"] and schemas["ImageSpec"] == defs["ImageSpec"]
+
+
+def test_every_option_is_honoured_in_the_body_the_query_or_both_when_they_agree(
+    app_client: TestClient, trained_model: dict[str, Any], probe_images: dict[str, bytes]
+) -> None:
+    url = f"/v1/models/{trained_model['id']}/predict"
+    image = {"data": base64.b64encode(probe_images["a.png"]).decode()}
+    plain = app_client.post(url, json={"images": [image]}).json()["predictions"][0]
+    assert len(plain["top_k"]) == 1 and plain["probabilities"] is None  # the defaults
+    body = {"images": [image], "top_k": 2, "include_probabilities": True}
+    in_body = app_client.post(url, json=body).json()["predictions"][0]
+    assert len(in_body["top_k"]) == 2 and set(in_body["probabilities"]) == set(CLASSES)
+    both = app_client.post(url, json=body, params={"top_k": 2}).json()["predictions"][0]
+    assert both == in_body
+    form = app_client.post(
+        url,
+        files=[("files", ("a.png", probe_images["a.png"]))],
+        data={"top_k": "2", "include_probabilities": "true"},
+    ).json()["predictions"][0]
+    assert len(form["top_k"]) == 2 and form["probabilities"] is not None
+
+
+@pytest.mark.parametrize(
+    ("send", "says"),
+    [
+        ({"json": {"images": [{"data": "AA=="}], "top_k": 2}, "params": {"top_k": 3}}, "top_k"),
+        ({"json": {"images": [{"data": "AA=="}], "return_probabilities": True}}, "return_prob"),
+        ({"json": {"images": [{"data": "AA==", "colour": "red"}]}}, "colour"),
+        ({"files": [("files", ("a.png", b"x"))], "data": {"topk": "2"}}, "topk"),
+        ({"files": [("files", ("a.png", b"x"))], "data": {"top_k": "two"}}, "top_k"),
+    ],
+)
+def test_a_field_predict_does_not_take_or_two_answers_that_disagree_are_refused(
+    app_client: TestClient, trained_model: dict[str, Any], send: dict[str, Any], says: str
+) -> None:
+    response = app_client.post(f"/v1/models/{trained_model['id']}/predict", **send)
+    assert response.status_code == 422, response.text
+    assert says in response.json()["detail"]

@@ -18,6 +18,7 @@ from app.config import Settings
 from app.ml.architectures import Architecture
 from app.ml.model_dir import CONFIG_FILE, CURVES_FILE, WEIGHTS_FILE, ModelDirConfig
 from app.ml.safetensors_io import load_file
+from app.ml.train_config import TrainConfig
 from app.storage import open_store
 from tests.datasets.test_api import wait_indexed
 from tests.fixtures.images import class_tree, write_tree
@@ -93,14 +94,21 @@ def test_a_job_trains_a_model_far_above_chance_and_yields_a_trained_model(
         train_dataset_id=split["first"]["id"],
         validation_dataset_id=split["second"]["id"],
         transform_id=transform_id,
-        epochs=6,
-        batch_size=8,
+        # Batches of 4, 8 epochs and no early stop. BatchNorm's running statistics (which
+        # validation uses) lag behind on so few steps: with batches of 8 and 6 epochs some
+        # seeds first reached 100% in epoch 5 or 6 and early stopping ended others first.
+        # With batches of 4, every seed tried (12 runs, both validation paths) reached 100%
+        # by epoch 5 of 6; 8 epochs leave a margin (a seed sweep, not committed).
+        epochs=8,
+        batch_size=4,
+        patience=8,
         learning_rate=0.003,
         optimizer="adamw",  # SGD is erratic at these sizes (see tests/ml/test_engine.py)
         name="colours",
         tags=["demo"],
     )
-    assert job["status"] == "queued" and job["hyperparameters"]["patience"] == 3
+    assert job["status"] == "queued" and job["patience"] == 8  # as sent, flat
+    assert job["print_frequency"] == TrainConfig().print_frequency  # a default, filled in
     job = wait_job(client, job["id"], finished)
     assert job["status"] == "succeeded", job["error"]
     assert [t["status"] for t in job["transitions"]] == ["queued", "running", "succeeded"]
@@ -109,7 +117,7 @@ def test_a_job_trains_a_model_far_above_chance_and_yields_a_trained_model(
     assert [m["epoch"] for m in metrics] == list(range(1, len(metrics) + 1))
     assert max(m["val_top1"] for m in metrics) >= 0.9  # chance is 1/3
     logs = client.get(f"/v1/training-jobs/{job['id']}/logs").json()["items"]
-    assert any("epoch 1/6" in line["message"] for line in logs)
+    assert any("epoch 1/8" in line["message"] for line in logs)
 
     model = client.get(job["links"]["trained_model"]).json()
     assert model["status"] == "trained" and model["class_names"] == ["blue", "green", "red"]
@@ -126,10 +134,12 @@ def test_a_job_trains_a_model_far_above_chance_and_yields_a_trained_model(
     assert config.inference_transform["center_crop"]["size"] == 32
     local = settings.data_dir / "w.safetensors"
     local.write_bytes(store.get_bytes(prefix + WEIGHTS_FILE))
-    assert load_file(local).tensors["fc.weight"].shape == (3, 512)
+    weights = load_file(local)
+    assert weights.tensors["fc.weight"].shape == (3, 512)
+    assert weights.metadata == {"architecture": "resnet18", "classes": '["blue", "green", "red"]'}
     png = settings.data_dir / "curves.png"
     png.write_bytes(store.get_bytes(prefix + CURVES_FILE))
-    assert Image.open(png).size[0] >= 400
+    assert Image.open(png).size == (1000, 420)
 
 
 def test_pretrained_weights_start_training_with_a_new_head(
@@ -261,6 +271,7 @@ def test_cancel_stops_at_the_next_step_and_keeps_the_checkpoint(
     assert cancelled.status_code == 202 and cancelled.json()["cancel_requested"] is True
     job = wait_job(client, job["id"], finished)
     assert job["status"] == "cancelled" and job["trained_model_id"] is None
+    assert job["stop_reason"] == "cancelled"
     again = client.post(f"/v1/training-jobs/{job['id']}/cancel").json()
     assert again["status"] == "cancelled"  # a terminal status never changes
 
@@ -360,7 +371,7 @@ def test_compile_is_for_gpu_jobs_and_a_cpu_job_says_it_runs_without_it(
         batch_size=8,
         compile=True,
     )
-    assert job["hyperparameters"]["compile"] is True
+    assert job["compile"] is True
     job = wait_job(client, job["id"], finished)
     assert job["status"] == "succeeded", job["error"]
     logs = client.get(f"/v1/training-jobs/{job['id']}/logs").json()["items"]

@@ -50,8 +50,9 @@ def test_a_model_trained_and_scored_on_the_device_path_learns_and_reports_bad_fi
         train_dataset_id=colours,
         validation_fraction=0.25,
         transform_id=transform_id,
-        epochs=6,
-        batch_size=8,
+        epochs=8,  # batches of 4, no early stop: see the same test in test_api.py
+        batch_size=4,
+        patience=8,
         learning_rate=0.003,
         optimizer="adamw",
     )

@@ -127,3 +127,20 @@ def test_a_failed_download_says_so_and_leaves_no_partial_file(tmp_path: Path) ->
     with pytest.raises(WeightsMissing, match="download from http://127.0.0.1"):
         make_store(settings).fetch(R18)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_download_whose_hash_does_not_match_its_name_is_never_kept(
+    tmp_path: Path,
+    weights_http_server: tuple[str, Path],
+    weights_files: Callable[[Architecture], Path],
+) -> None:
+    # It was renamed into place before the check: refused on every later use, never refetched.
+    base_url, served = weights_http_server
+    (served / "models").mkdir()
+    shutil.copyfile(weights_files(Architecture.RESNET18), served / "models" / R18.file_name)
+    settings = Settings(
+        weights_dir=tmp_path / "store", weights_download=True, weights_download_base_url=base_url
+    )
+    with pytest.raises(WeightsCorrupt, match="nothing was kept"):
+        make_store(settings).fetch(R18)
+    assert list((tmp_path / "store").iterdir()) == []

@@ -1,0 +1,1 @@
+"""Operations: request ids, log formats, Prometheus metrics."""

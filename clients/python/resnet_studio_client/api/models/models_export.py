@@ -1,0 +1,260 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.export_format import ExportFormat
+from ...models.problem import Problem
+from ...types import File, FileTypes
+from ...types import UNSET, Unset
+from io import BytesIO
+from typing import cast
+
+
+
+def _get_kwargs(
+    model_id: str,
+    *,
+    format_: ExportFormat | Unset = UNSET,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    params: dict[str, Any] = {}
+
+    json_format_: str | Unset = UNSET
+    if not isinstance(format_, Unset):
+        json_format_ = format_.value
+
+    params["format"] = json_format_
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/models/{model_id}/export".format(model_id=quote(str(model_id), safe=""),),
+        "params": params,
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> File | Problem | None:
+    if response.status_code == 200:
+        response_200 = File(
+             payload = BytesIO(response.content)
+        )
+
+
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[File | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    model_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    format_: ExportFormat | Unset = UNSET,
+
+) -> Response[File | Problem]:
+    """ Export a trained model (zip)
+
+     `model.onnx` (input `input`: N x 3 x H x W normalised float32; output `probabilities`),
+    `model.pt` (TorchScript, `torch.jit.load`) or `model.safetensors` (weights), each with
+    `metadata.json` beside it.
+
+    Args:
+        model_id (str):
+        format_ (ExportFormat | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[File | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        model_id=model_id,
+format_=format_,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    model_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    format_: ExportFormat | Unset = UNSET,
+
+) -> File | Problem | None:
+    """ Export a trained model (zip)
+
+     `model.onnx` (input `input`: N x 3 x H x W normalised float32; output `probabilities`),
+    `model.pt` (TorchScript, `torch.jit.load`) or `model.safetensors` (weights), each with
+    `metadata.json` beside it.
+
+    Args:
+        model_id (str):
+        format_ (ExportFormat | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        File | Problem
+     """
+
+
+    return sync_detailed(
+        model_id=model_id,
+client=client,
+format_=format_,
+
+    ).parsed
+
+async def asyncio_detailed(
+    model_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    format_: ExportFormat | Unset = UNSET,
+
+) -> Response[File | Problem]:
+    """ Export a trained model (zip)
+
+     `model.onnx` (input `input`: N x 3 x H x W normalised float32; output `probabilities`),
+    `model.pt` (TorchScript, `torch.jit.load`) or `model.safetensors` (weights), each with
+    `metadata.json` beside it.
+
+    Args:
+        model_id (str):
+        format_ (ExportFormat | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[File | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        model_id=model_id,
+format_=format_,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    model_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    format_: ExportFormat | Unset = UNSET,
+
+) -> File | Problem | None:
+    """ Export a trained model (zip)
+
+     `model.onnx` (input `input`: N x 3 x H x W normalised float32; output `probabilities`),
+    `model.pt` (TorchScript, `torch.jit.load`) or `model.safetensors` (weights), each with
+    `metadata.json` beside it.
+
+    Args:
+        model_id (str):
+        format_ (ExportFormat | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        File | Problem
+     """
+
+
+    return (await asyncio_detailed(
+        model_id=model_id,
+client=client,
+format_=format_,
+
+    )).parsed

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..types import UNSET, Unset
+
+
+
+
+
+
+T = TypeVar("T", bound="CenterCropOption")
+
+
+
+@_attrs_define
+class CenterCropOption:
+    """ 
+        Attributes:
+            enabled (bool | Unset):  Default: True.
+            size (int | Unset): Pixels. Default: 224.
+     """
+
+    enabled: bool | Unset = True
+    size: int | Unset = 224
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        enabled = self.enabled
+
+        size = self.size
+
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({
+        })
+        if enabled is not UNSET:
+            field_dict["enabled"] = enabled
+        if size is not UNSET:
+            field_dict["size"] = size
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        enabled = d.pop("enabled", UNSET)
+
+        size = d.pop("size", UNSET)
+
+        center_crop_option = cls(
+            enabled=enabled,
+            size=size,
+        )
+
+        return center_crop_option
+

@@ -1,0 +1,8 @@
+from enum import StrEnum
+
+class Optimizer(StrEnum):
+    ADAMW = "adamw"
+    SGD = "sgd"
+
+    def __str__(self) -> str:
+        return str(self.value)

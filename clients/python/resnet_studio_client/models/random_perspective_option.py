@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..types import UNSET, Unset
+
+
+
+
+
+
+T = TypeVar("T", bound="RandomPerspectiveOption")
+
+
+
+@_attrs_define
+class RandomPerspectiveOption:
+    """ 
+        Attributes:
+            enabled (bool | Unset):  Default: False.
+            p (float | Unset):  Default: 0.5.
+            distortion (float | Unset):  Default: 0.5.
+     """
+
+    enabled: bool | Unset = False
+    p: float | Unset = 0.5
+    distortion: float | Unset = 0.5
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        enabled = self.enabled
+
+        p = self.p
+
+        distortion = self.distortion
+
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({
+        })
+        if enabled is not UNSET:
+            field_dict["enabled"] = enabled
+        if p is not UNSET:
+            field_dict["p"] = p
+        if distortion is not UNSET:
+            field_dict["distortion"] = distortion
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        enabled = d.pop("enabled", UNSET)
+
+        p = d.pop("p", UNSET)
+
+        distortion = d.pop("distortion", UNSET)
+
+        random_perspective_option = cls(
+            enabled=enabled,
+            p=p,
+            distortion=distortion,
+        )
+
+        return random_perspective_option
+

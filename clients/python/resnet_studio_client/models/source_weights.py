@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+
+
+
+
+
+
+T = TypeVar("T", bound="SourceWeights")
+
+
+
+@_attrs_define
+class SourceWeights:
+    """ 
+        Attributes:
+            name (str): torchvision's weights enum the model starts from.
+            file_name (str):
+            sha256 (str):
+     """
+
+    name: str
+    file_name: str
+    sha256: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        name = self.name
+
+        file_name = self.file_name
+
+        sha256 = self.sha256
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "name": name,
+            "file_name": file_name,
+            "sha256": sha256,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        name = d.pop("name")
+
+        file_name = d.pop("file_name")
+
+        sha256 = d.pop("sha256")
+
+        source_weights = cls(
+            name=name,
+            file_name=file_name,
+            sha256=sha256,
+        )
+
+
+        source_weights.additional_properties = d
+        return source_weights
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
