@@ -27,6 +27,7 @@ def _settings(**overrides: object) -> Settings:
 def serve(args: argparse.Namespace) -> None:
     import uvicorn
 
+    from app.api.protocol import header_deadline_protocol
     from app.main import create_app
     from app.observability.logs import configure_logging
 
@@ -36,6 +37,12 @@ def serve(args: argparse.Namespace) -> None:
         create_app(settings),
         host=settings.host,
         port=settings.port,
+        # h11 with a deadline on request heads; bodies are timed by the app (app.api.timeouts).
+        http=header_deadline_protocol(settings.request_header_timeout_s),
+        # Forwarded headers are the app's to judge, against RESNET_STUDIO_FORWARDED_ALLOW_IPS
+        # (app.api.forwarded): uvicorn's own handling would believe 127.0.0.1 by default.
+        proxy_headers=False,
+        forwarded_allow_ips=[],
         timeout_graceful_shutdown=30,
         log_level="info",
         log_config=None,  # uvicorn's own lines (access log too) go through our format

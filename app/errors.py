@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:resnet-studio:problem:"
+# Python's JSON parser raises RecursionError past about a thousand levels of nesting; no body of
+# this API nests more than a few, so such a body is the caller's to fix, not a server failure.
+JSON_TOO_DEEP = "the JSON body is nested too deeply to parse; send the fields this route documents"
 
 
 class FieldError(BaseModel):
@@ -71,6 +74,12 @@ class Unauthorized(ApiError):
     headers: ClassVar[dict[str, str] | None] = {"WWW-Authenticate": "Bearer"}
 
 
+class Forbidden(ApiError):
+    """A valid key whose role does not allow the request (a reader asking to write, say)."""
+
+    status, code, title = 403, "forbidden", "The API key's role does not allow this"
+
+
 class Conflict(ApiError):
     status, code, title = 409, "conflict", "The resource is not in a state that allows this"
 
@@ -106,6 +115,30 @@ class RateLimited(ApiError):
         return {"Retry-After": str(self.retry_after_s)}
 
 
+class QuotaExceeded(ApiError):
+    """A request that would take a project over one of its quotas (app.projects.quotas)."""
+
+    status, code, title = 429, "quota-exceeded", "Over the project's quota"
+
+
+class TooManyStreams(ApiError):
+    """A caller holding `max_streams_per_caller` event streams open asks for one more."""
+
+    status, code, title = 429, "too-many-streams", "Too many open event streams"
+
+
+class RequestTimeout(ApiError):
+    """A request whose body (or request line and headers) arrived too slowly."""
+
+    status, code, title = 408, "request-timeout", "The request arrived too slowly"
+
+
+class LoopbackOnly(ApiError):
+    """A server without API keys serves only connections to a loopback address."""
+
+    status, code, title = 403, "loopback-only", "Only local connections are served"
+
+
 class InvalidRequest(ApiError):
     """A well-formed request that asks for something this server cannot do."""
 
@@ -122,12 +155,30 @@ class WeightsUnavailable(ApiError):
     status, code, title = 422, "weights-unavailable", "Pretrained weights are not available"
 
 
+class DecodeTimeout(ApiError):
+    """Predict's images were not decoded in time: slow images, or every decode thread busy."""
+
+    status, code, title = 503, "decode-timeout", "The images were not decoded in time"
+    headers: ClassVar[dict[str, str] | None] = {"Retry-After": "5"}
+    documented_headers: ClassVar[dict[str, str]] = {
+        "Retry-After": "Whole seconds to wait before retrying."
+    }
+
+
 class DatabaseUnavailable(ApiError):
     status, code, title = 503, "database-unavailable", "The database is unavailable"
 
 
 class StorageUnavailable(ApiError):
     status, code, title = 503, "storage-unavailable", "Object storage is unavailable"
+
+
+# What a caller is told of a storage failure, wherever it surfaces (a response, a job's error):
+# the failure's own text stays in the server log.
+STORAGE_UNAVAILABLE = (
+    "Object storage is unreachable or refused the operation; nothing was changed. Try again "
+    "later; if it persists, give the operator this request id."
+)
 
 
 def problem_response(
@@ -221,23 +272,28 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
 
 
 async def _storage(request: Request, exc: StorageError) -> JSONResponse:
+    # The error's text names the endpoint, bucket and paths (and botocore's credential
+    # errors): it goes to the server log, under this request's id, and never to the caller.
     log.warning("storage failure on %s %s: %s", request.method, request.url.path, exc)
     return problem_response(
         StorageUnavailable.status,
         StorageUnavailable.code,
         StorageUnavailable.title,
-        f"{exc}. Nothing was changed; retry later.",
+        STORAGE_UNAVAILABLE,
         request.url.path,
     )
 
 
 async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     code, title = _HTTP_CODES.get(exc.status_code, ("http-error", "HTTP error"))
+    # FastAPI's 400 for a body its parser gave up on says only "There was an error parsing the
+    # body"; its cause says what the caller should fix.
+    too_deep = exc.status_code == 400 and isinstance(exc.__cause__, RecursionError)
     return problem_response(
         exc.status_code,
         code,
         title,
-        str(exc.detail),
+        JSON_TOO_DEEP if too_deep else str(exc.detail),
         request.url.path,
         headers=getattr(exc, "headers", None),
     )

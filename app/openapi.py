@@ -15,6 +15,7 @@ from app.errors import (
     ApiError,
     MalformedBody,
     PayloadTooLarge,
+    RequestTimeout,
     UnsupportedMediaType,
 )
 
@@ -28,6 +29,9 @@ TAGS = [
     ("transforms", "Image transformations (Azure's Init Image Transformation)."),
     ("training-jobs", "Train a model on a dataset, as a job: progress, metrics, logs, events."),
     ("scoring-jobs", "Score images with a trained model, as a job; evaluate against labels."),
+    ("projects", "Tenants: each model, dataset, transform and job belongs to one (operators)."),
+    ("api-keys", "A project's API keys and their roles: reader, writer, admin."),
+    ("audit-events", "Who wrote what in a project, and how it ended."),
     ("health", "Liveness and readiness."),
 ]
 
@@ -78,14 +82,15 @@ def _problem(error: type[ApiError]) -> dict[str, Any]:
 
 def _declare_body_errors(operation: dict[str, Any]) -> None:
     """The errors only a body can cause, on the operations that take one: 400 for a body the
-    framework cannot parse at all (JSON that is not UTF-8, a broken multipart body), 413 for
-    one over the size cap, and 415 for a JSON route sent another media type."""
+    framework cannot parse at all (JSON that is not UTF-8, a broken multipart body), 408 for one
+    that arrives too slowly, 413 for one over the size cap, and 415 for a JSON route sent another
+    media type."""
     responses = operation["responses"]
     body = operation.get("requestBody")
     if body is None:
         responses.pop(str(PayloadTooLarge.status), None)
         return
-    errors: list[type[ApiError]] = [MalformedBody, PayloadTooLarge]
+    errors: list[type[ApiError]] = [MalformedBody, RequestTimeout, PayloadTooLarge]
     if set(body.get("content", {})) == {"application/json"}:
         errors.append(UnsupportedMediaType)
     added = {str(e.status): _problem(e) for e in errors if str(e.status) not in responses}

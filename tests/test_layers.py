@@ -7,7 +7,7 @@ Layers, lowest first (a module's layer is its longest listed prefix):
                  (tests/ml/test_engine_imports.py)
     foundation   app.config, app.errors, app.db, app.storage, app.weights,
                  app.observability (context, logs: request and job ids, log formats)
-    plumbing     app.api (deps, pagination, limits, ratelimit, fields, bodies, cors),
+    plumbing     app.api (deps, auth, quotas, pagination, limits, ratelimit, fields, bodies, cors),
                  app.runtime, app.observability.requests (the X-Request-ID middleware)
     jobs         app.jobs: the runner; it names no domain, the application hands it the kinds
     domains      one package per resource; a domain may use another (through its service);
@@ -58,6 +58,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "app.training",
             "app.scoring",
             "app.serving",
+            "app.projects",
             "app.health",
             "app.observability.metrics",
             "app.observability.router",

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request, params
+from fastapi import Depends, Header, Request, params
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from app.api import quotas
+from app.api.auth import Caller, Role, resolve_caller
+from app.api.quotas import Quota
 from app.config import Settings
-from app.errors import Unauthorized, UnsupportedMediaType
+from app.db.tenancy import scope_to_project
+from app.errors import UnsupportedMediaType
 from app.runtime import Runtime
 from app.storage import ObjectStore
 from app.weights.store import WeightsStore
@@ -62,36 +64,37 @@ _bearer = HTTPBearer(
 )
 
 
-def key_matches(presented: str, hashes: list[str]) -> bool:
-    """Compare the presented key's SHA-256 with every stored hash in constant time, and without
-    stopping at the first match, so timing says nothing about which or how many keys exist."""
-    digest = hashlib.sha256(presented.encode()).hexdigest()
-    matched = False
-    for stored in hashes:
-        matched |= hmac.compare_digest(digest, stored)
-    return matched
-
-
-def key_fingerprint(key: str) -> str:
-    """A caller's identity in logs and rate limits: a short hash, never the key itself."""
-    return "key:" + hashlib.sha256(key.encode()).hexdigest()[:12]
-
-
 def current_caller(
+    request: Request,
+    runtime: RuntimeDep,
+    session: SessionDep,
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> str:
-    """The caller's identity: a short fingerprint of their key, or 'anonymous' without auth."""
-    if not settings.auth_enabled:
-        return "anonymous"
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthorized("Send an API key as 'Authorization: Bearer <key>'.")
-    if not key_matches(credentials.credentials, settings.api_key_hashes):
-        raise Unauthorized("The API key is not valid for this server.")
-    return key_fingerprint(credentials.credentials)
+    x_project_id: Annotated[
+        str | None,
+        Header(
+            max_length=36,
+            description="The project to act in: for operator keys (the default project without "
+            "it); a project key may only name its own.",
+        ),
+    ] = None,
+) -> Caller:
+    """The caller, and the request's session scoped to the caller's project; a write needs the
+    writer role (GET and HEAD are reads)."""
+    secret = None
+    if credentials is not None and credentials.scheme.lower() == "bearer":
+        secret = credentials.credentials
+    caller = resolve_caller(session, settings, secret, x_project_id)
+    scope_to_project(session, caller.project_id)
+    request.state.caller = caller  # for the audit log (app.api.audit), refusals included
+    per_minute = quotas.limit_of(session, settings, caller.project_id, Quota.REQUESTS_PER_MINUTE)
+    runtime.project_requests.take(caller.project_id, per_minute)
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        caller.require(Role.WRITER, f"{request.method} {request.url.path}")
+    return caller
 
 
-CurrentCallerDep = Annotated[str, Depends(current_caller)]
+CurrentCallerDep = Annotated[Caller, Depends(current_caller)]
 
 
 def refuse_nul_characters(request: Request) -> None:

@@ -17,7 +17,7 @@ from fastapi.security.utils import get_authorization_scheme_param
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.api.deps import key_fingerprint, key_matches
+from app.api.auth import key_fingerprint, key_matches
 from app.api.limits import route_path
 from app.config import Settings
 from app.errors import RateLimited, problem_response
@@ -76,8 +76,8 @@ class TokenBuckets:
 
 
 def caller_of(settings: Settings, scope: Scope) -> str:
-    """The bucket's key: the API key's fingerprint when it is valid, else the client's IP (behind
-    a proxy, run uvicorn with --proxy-headers so that this is the real client)."""
+    """The bucket's key: the API key's fingerprint when it is valid, else the client's IP: the
+    socket's peer, or what a proxy in `forwarded_allow_ips` says (app.api.forwarded sets it)."""
     if settings.auth_enabled:
         scheme, key = get_authorization_scheme_param(Headers(scope=scope).get("authorization"))
         if scheme.lower() == "bearer" and key and key_matches(key, settings.api_key_hashes):

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
 
+from app.datasets.zip_directory import count_entries, read_end_record
+
 GiB = 1 << 30
 MiB = 1 << 20
 _CHUNK = 1 << 16
@@ -228,6 +230,7 @@ class _Unpacker:
 
 
 def _extract_zip(archive: Path, unpacker: _Unpacker) -> None:
+    _check_zip_entries(archive, unpacker.limits.max_entries)
     with zipfile.ZipFile(archive) as zf:
         members = zf.infolist()
         # The central directory is read up front, so hopeless archives fail before any write.
@@ -235,6 +238,21 @@ def _extract_zip(archive: Path, unpacker: _Unpacker) -> None:
             unpacker.announce(info.filename, info.file_size, info.compress_size)
         for info in members:
             _extract_zip_member(zf, info, unpacker)
+
+
+def _check_zip_entries(archive: Path, cap: int) -> None:
+    """Refuse a zip of too many entries from its end record and directory headers, before
+    zipfile builds its table of contents (a ZipInfo per entry, all held in memory)."""
+    with archive.open("rb", buffering=MiB) as fp:
+        end = read_end_record(fp)
+        if end is None:
+            return  # zipfile will say what is wrong with it
+        if end.entries > cap:
+            raise ArchiveRejected(
+                f"more than {cap} entries in the archive (it declares {end.entries})"
+            )
+        if count_entries(fp, end, stop_after=cap) > cap:
+            raise ArchiveRejected(f"more than {cap} entries in the archive")
 
 
 def _extract_zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, unpacker: _Unpacker) -> None:

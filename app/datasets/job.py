@@ -26,3 +26,6 @@ class Summary(BaseModel):
 
 class IndexResult(Summary):
     skipped_count: int
+    # Everything under the dataset's folder once indexed (snapshot, kept images, an uploaded
+    # archive). None in results recorded before this figure existed.
+    stored_bytes: int | None = None

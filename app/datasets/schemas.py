@@ -3,9 +3,9 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from app.api.fields import Text
+from app.api.fields import Float, Text
 
 
 class SourceFormat(StrEnum):
@@ -87,6 +87,11 @@ class Dataset(BaseModel):
     class_counts: dict[str, int] | None
     image_count: int | None
     skipped_count: int | None
+    stored_bytes: int | None = Field(
+        description="Bytes this dataset keeps in the service's storage: an uploaded archive, "
+        "the images kept from an archive, its snapshot. Null for datasets indexed before it "
+        "was recorded."
+    )
     image_stats: ImageStats | None
     parent_id: str | None = Field(description="The dataset this one was split from.")
     progress: IndexingProgress | None = Field(description="While indexing.")
@@ -103,9 +108,7 @@ class SplitRequest(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"fraction": 0.8, "seed": 42}]}
     )
 
-    fraction: StrictFloat = Field(
-        0.9, gt=0, lt=1, description="Share of images in the first output."
-    )
+    fraction: Float = Field(0.9, gt=0, lt=1, description="Share of images in the first output.")
     seed: StrictInt = Field(42, ge=0, le=2**32 - 1)
     first_name: Text | None = Field(None, min_length=1, max_length=200)
     second_name: Text | None = Field(None, min_length=1, max_length=200)

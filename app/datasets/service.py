@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from pathlib import PurePosixPath
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.api.pagination import Page, decode_cursor, decode_position, encode_position, page_of
@@ -31,6 +32,7 @@ from app.datasets.snapshot import (
     dataset_prefix,
     read_index,
     read_skipped,
+    stored_bytes,
     summarise,
     write_snapshot,
 )
@@ -83,6 +85,7 @@ def to_schema(record: DatasetRecord, job: JobRecord | None = None) -> Dataset:
         class_counts=record.class_counts,
         image_count=record.image_count,
         skipped_count=record.skipped_count,
+        stored_bytes=record.stored_bytes,
         image_stats=ImageStats(**record.image_stats) if record.image_stats else None,
         parent_id=record.parent_id,
         progress=progress,
@@ -111,6 +114,7 @@ def register(
         session,
         INDEXING,
         IndexSpec(dataset_id=dataset_id, source_uri=body.source_uri, format=fmt),
+        settings=settings,
         max_attempts=settings.job_max_attempts,
         dataset_id=dataset_id,
     )
@@ -124,6 +128,7 @@ def register(
         source_format=fmt.value,
         job_id=job.id,
         storage_uri=store.uri_for(dataset_prefix(dataset_id).rstrip("/")),
+        stored_bytes=0,  # nothing yet (an upload records its archive's size)
         created_at=now,
         updated_at=now,
     )
@@ -211,6 +216,7 @@ def _derived(
             image_count=summary.image_count,
             image_stats=summary.image_stats.model_dump() if summary.image_stats else None,
             storage_uri=store.uri_for(dataset_prefix(dataset_id).rstrip("/")),
+            stored_bytes=stored_bytes(store, dataset_id),  # its snapshot: the images are shared
             created_at=now,
             updated_at=now,
         )
@@ -261,3 +267,9 @@ def skipped(
         total=len(rows),
         next_cursor=_next_cursor(start, limit, len(rows)),
     )
+
+
+def stored_bytes_in_project(session: Session) -> int:
+    """What the session's project's datasets keep in storage (app.db.tenancy scopes the sum)."""
+    total = session.scalar(select(func.coalesce(func.sum(DatasetRecord.stored_bytes), 0)))
+    return int(total or 0)

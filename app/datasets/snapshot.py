@@ -42,6 +42,12 @@ def write_snapshot(
     store.put_bytes(prefix + INDEX, _dump([asdict(r) for r in rows]))
 
 
+def stored_bytes(store: ObjectStore, dataset_id: str) -> int:
+    """The bytes the dataset keeps in the service's storage: its snapshot and, for an archive,
+    its images and the archive itself when it was uploaded."""
+    return sum(info.size for info in store.list(dataset_prefix(dataset_id)))
+
+
 def read_index(store: ObjectStore, dataset_id: str) -> list[IndexRow]:
     raw = store.get_bytes(dataset_prefix(dataset_id) + INDEX)
     return [IndexRow(**json.loads(line)) for line in raw.decode().splitlines() if line]

@@ -7,6 +7,12 @@ or link can move the read elsewhere. A file:// URI is percent-decoded once and t
 is opened. An s3:// key is used literally (S3 decodes nothing), so a key that some layer could
 decode into '..' or a separator is refused rather than guessed at. Both refuse '.', '..' and
 empty ('//') segments, backslashes and control characters, also when percent-encoded (even twice).
+
+Writes (a scoring job's output_uri) go only into the configured output roots, which never overlap
+the source roots (Settings refuses that), and never into the service's own storage: a job could
+otherwise drop its files into a registered dataset's class folders, or over other jobs' files.
+A file:// output's store is rooted at its output root, so that the store's no-link rule covers
+every folder below it.
 """
 
 from __future__ import annotations
@@ -105,8 +111,11 @@ def parse_location(uri: str) -> Location:
     if uri.startswith("file://"):
         try:
             real = _file_path(uri).resolve()
-        except (OSError, RuntimeError) as exc:  # a link loop, a name too long
-            raise SourceNotAllowed(f"{uri!r}: {exc}") from None
+        except (OSError, RuntimeError):  # a link loop, a name too long
+            # Not the error's text: it names where the links led, which may be outside the roots.
+            raise SourceNotAllowed(
+                f"{uri!r} cannot be resolved (a loop of symbolic links, or a name too long)"
+            ) from None
         return Location(FILE_ROOT, str(real).lstrip("/"))
     if uri.startswith("s3://"):
         bucket, _, key = uri.removeprefix("s3://").partition("/")
@@ -123,13 +132,26 @@ def child_uri(folder_uri: str, key: str) -> str:
     return f"{base}/{quote(key)}" if base.startswith("file://") else f"{base}/{key}"
 
 
+def _s3_location(uri: str) -> Location:
+    bucket, prefix = parse_s3_uri(uri)
+    return Location(f"s3://{bucket}", prefix.strip("/"))
+
+
+def _path_location(path: Path) -> Location:
+    return Location(FILE_ROOT, str(path).lstrip("/"))
+
+
 def _own_location(settings: Settings) -> Location:
     uri = settings.resolved_storage_uri
     if uri.startswith("s3://"):
-        bucket, prefix = parse_s3_uri(uri)
-        return Location(f"s3://{bucket}", prefix.strip("/"))
-    path = Path(unquote(urlparse(uri).path)).resolve()
-    return Location(FILE_ROOT, str(path).lstrip("/"))
+        return _s3_location(uri)
+    return _path_location(Path(unquote(urlparse(uri).path)).resolve())
+
+
+def _output_setting(location: Location) -> str:
+    if location.root == FILE_ROOT:
+        return "RESNET_STUDIO_OUTPUT_ROOTS"
+    return "RESNET_STUDIO_OUTPUT_S3_PREFIXES"
 
 
 class SourceAccess:
@@ -140,42 +162,79 @@ class SourceAccess:
         self._stores: dict[str, ObjectStore] = {}
         self._own = _own_location(settings)
         self._file_roots = settings.resolved_file_source_roots
-        self._s3_prefixes: list[Location] = []
-        for prefix in settings.s3_source_prefixes:
-            bucket, key = parse_s3_uri(prefix)
-            self._s3_prefixes.append(Location(f"s3://{bucket}", key.strip("/")))
+        self._s3_prefixes = [_s3_location(prefix) for prefix in settings.s3_source_prefixes]
+        self._outputs = [_path_location(root) for root in settings.resolved_output_roots]
+        self._outputs += [_s3_location(prefix) for prefix in settings.output_s3_prefixes]
 
     def check_allowed(self, uri: str, *, write: bool = False) -> Location:
-        """Where `uri` points, if the server may read it (or, with `write`, write there): under a
-        file root or an S3 prefix, or, for reading only, in the service's own storage (uploads,
-        extracted archives). Writing there could overwrite other jobs' and models' files."""
+        """Where `uri` points, if the server may read it (or, with `write`, write there). Reads:
+        under a file root or an S3 prefix, or in the service's own storage (uploads, extracted
+        archives). Writes: under an output root only."""
         location = parse_location(uri)
-        if location.within(self._own):
-            if write:
-                raise SourceNotAllowed(
-                    f"{uri!r} is inside the service's own storage; write to a folder of yours"
-                )
-            return location
-        if location.root == FILE_ROOT:
-            path = Path("/", location.key)
-            if not any(path.is_relative_to(root) for root in self._file_roots):
-                allowed = ", ".join(root.as_uri() for root in self._file_roots)
-                raise SourceNotAllowed(
-                    f"{uri!r} is outside the folders this server reads: {allowed}"
-                )
-        elif self._s3_prefixes and not any(location.within(p) for p in self._s3_prefixes):
-            allowed = ", ".join(self.settings.s3_source_prefixes)
-            raise SourceNotAllowed(
-                f"{uri!r} is outside the S3 prefixes this server reads: {allowed}"
-            )
+        if write:
+            self._check_writable(uri, location)
+        elif not location.within(self._own):
+            problem = self._source_problem(uri, location)
+            if problem:
+                raise SourceNotAllowed(problem)
         return location
 
+    def _source_problem(self, uri: str, location: Location) -> str | None:
+        """Why `location` is outside every source root, or None when it is inside one."""
+        if location.root == FILE_ROOT:
+            path = Path("/", location.key)
+            # The roots are the server's own folders: named to the operator, never the caller.
+            if not any(path.is_relative_to(root) for root in self._file_roots):
+                return (
+                    f"{uri!r} is outside the folders this server may read; ask the operator "
+                    "for the allowed roots (RESNET_STUDIO_FILE_SOURCE_ROOTS)"
+                )
+        elif self._s3_prefixes and not any(location.within(p) for p in self._s3_prefixes):
+            return (
+                f"{uri!r} is outside the S3 prefixes this server may read; ask the operator "
+                "for the allowed prefixes (RESNET_STUDIO_S3_SOURCE_PREFIXES)"
+            )
+        return None
+
+    def _check_writable(self, uri: str, location: Location) -> None:
+        # In the caller's terms: a setting to ask about, never the server's folders (nor the
+        # URI, which may have resolved elsewhere).
+        ask = (
+            f"must be inside one of this server's output roots ({_output_setting(location)}); "
+            "ask the operator for one, or leave output_uri unset to keep the files in the job's "
+            "own storage"
+        )
+        if location.within(self._own):
+            raise SourceNotAllowed(f"is inside the service's own storage, but {ask}")
+        if self._output_root(location) is None:
+            raise SourceNotAllowed(ask)
+        if self._source_problem(uri, location) is None:  # Settings keep roots apart: a guard
+            raise SourceNotAllowed(f"is where this server reads datasets from, but {ask}")
+
+    def _output_root(self, location: Location) -> Location | None:
+        return next((root for root in self._outputs if location.within(root)), None)
+
+    def _store(self, root_uri: str) -> ObjectStore:
+        if root_uri not in self._stores:
+            self._stores[root_uri] = open_store(root_uri, self.settings)
+        return self._stores[root_uri]
+
     def locate(self, uri: str, *, write: bool = False) -> tuple[ObjectStore, str]:
-        """The store holding `uri` and the object's key in it: the checked location itself."""
+        """The store holding `uri` and the object's key in it: the checked location itself. A
+        file:// write's store is rooted at its output root, so no link below that is followed."""
         location = self.check_allowed(uri, write=write)
-        if location.root not in self._stores:
-            self._stores[location.root] = open_store(location.root, self.settings)
-        return self._stores[location.root], location.key
+        root = self._output_root(location) if write else None
+        if root is not None and root.root == FILE_ROOT:
+            key = location.key.removeprefix(root.key).lstrip("/")
+            return self._store(Path("/", root.key).as_uri()), key
+        return self._store(location.root), location.key
+
+    def locate_output(self, uri: str) -> tuple[ObjectStore, str]:
+        """A file a scoring job wrote, to read back: in an output root (not readable as a source:
+        that keeps outputs out of datasets), in the service's own storage, or (jobs from before
+        output roots) in a source root."""
+        write = self._output_root(parse_location(uri)) is not None
+        return self.locate(uri, write=write)
 
     def list_folder(self, uri: str) -> list[ObjectInfo]:
         """Objects under a folder URI, keys relative to it."""

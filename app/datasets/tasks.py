@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -19,7 +20,13 @@ from app.datasets.layout import LayoutError, discover, discover_keys
 from app.datasets.manifest import ManifestError, parse_manifest, resolve_ref
 from app.datasets.probe import probe_many
 from app.datasets.schemas import DatasetStatus, SourceFormat
-from app.datasets.snapshot import IndexRow, dataset_prefix, summarise, write_snapshot
+from app.datasets.snapshot import (
+    IndexRow,
+    dataset_prefix,
+    stored_bytes,
+    summarise,
+    write_snapshot,
+)
 from app.datasets.sources import (
     ObjectCache,
     ObjectRef,
@@ -30,11 +37,11 @@ from app.datasets.sources import (
 from app.db.tables import DatasetRecord, JobRecord
 from app.db.types import utcnow
 from app.jobs.context import JobContext
-from app.jobs.errors import JobFailed
+from app.jobs.errors import JobFailed, LeaseLost
 from app.jobs.kinds import JobKind, Pool
 from app.jobs.states import JobStatus
 from app.ml.images import ImageInfo, is_supported_name
-from app.storage import ObjectNotFound
+from app.storage import ObjectNotFound, StorageError
 
 MAX_MANIFEST_BYTES = 256 * 1024 * 1024
 
@@ -119,6 +126,7 @@ class Indexer:
                 max_entries=self.settings.archive_max_entries,
                 max_total_bytes=self.settings.archive_max_total_bytes,
                 max_ratio=self.settings.archive_max_ratio,
+                max_entry_bytes=self.settings.archive_max_entry_bytes,
             ),
         )
         layout = discover(extracted)
@@ -141,6 +149,23 @@ class Indexer:
                 for rel, label in layout.entries
             ]
         )
+
+    def keep_only(self, rows: list[IndexRow]) -> None:
+        """Delete from the dataset's own files every one that is not one of its images (those
+        that failed validation), and their cached copies: they would be kept, and counted
+        against the dataset's storage, for nothing."""
+        if self.fmt is not SourceFormat.ARCHIVE:
+            return  # the images stay where the user keeps them; nothing was copied
+        kept = {row.uri for row in rows}
+        store = self.ctx.store
+        for info in store.list(self.files_prefix):
+            uri = store.uri_for(info.key)
+            if uri not in kept:
+                store.delete(info.key)
+                if store.local_path(info.key) is None:
+                    self.cache.path_for(ObjectRef(uri, info.size, info.etag)).unlink(
+                        missing_ok=True
+                    )
 
     def _allowed(self, candidates: list[Candidate]) -> list[Candidate]:
         """Skip the files the source rules refuse (a name that decodes to '..', say)."""
@@ -256,10 +281,24 @@ def run(ctx: JobContext[IndexSpec]) -> IndexResult:
             files_prefix=dataset_prefix(spec.dataset_id) + "files/",
         )
         ctx.set_sub_status("staging_data")
-        rows = indexer.collect()
+        try:
+            rows = indexer.collect()
+            indexer.keep_only(rows)
+        except LeaseLost:
+            raise  # another attempt owns the dataset's folder now: leave it alone
+        except Exception:
+            # What this attempt extracted is of no use (a retry extracts again), and would
+            # otherwise stay in storage for a dataset that has no images.
+            with contextlib.suppress(StorageError):  # not in place of the reason it failed
+                ctx.store.delete_prefix(indexer.files_prefix)
+            raise
         ctx.set_sub_status("uploading")
         write_snapshot(ctx.store, spec.dataset_id, rows, indexer.skipped)
-        return IndexResult(**summarise(rows).model_dump(), skipped_count=len(indexer.skipped))
+        return IndexResult(
+            **summarise(rows).model_dump(),
+            skipped_count=len(indexer.skipped),
+            stored_bytes=stored_bytes(ctx.store, spec.dataset_id),
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -278,6 +317,7 @@ def on_index_end(session: Session, job: JobRecord) -> None:
         record.image_count = result.image_count
         record.image_stats = result.image_stats.model_dump() if result.image_stats else None
         record.skipped_count = result.skipped_count
+        record.stored_bytes = result.stored_bytes
     else:
         record.status = DatasetStatus.FAILED.value
         record.error_code = job.error_code or job.status

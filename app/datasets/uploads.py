@@ -10,11 +10,14 @@ from pathlib import Path
 from fastapi import UploadFile
 from sqlalchemy.orm import Session
 
+from app.api import quotas
+from app.api.quotas import Quota
 from app.config import Settings
 from app.datasets.schemas import DatasetCreate, SourceFormat
-from app.datasets.service import ARCHIVE_SUFFIXES, register
+from app.datasets.service import ARCHIVE_SUFFIXES, register, stored_bytes_in_project
 from app.datasets.snapshot import dataset_prefix
 from app.db.tables import DatasetRecord
+from app.db.tenancy import project_of
 from app.errors import InvalidRequest, PayloadTooLarge
 from app.storage import ObjectStore
 
@@ -38,6 +41,11 @@ def register_upload(
     description: str | None,
 ) -> DatasetRecord:
     filename = safe_filename(file.filename)
+    # The project's stored-bytes quota counts what its datasets keep (app.api.quotas): an
+    # upload that would go over it is refused as it arrives, before it is stored.
+    project = project_of(session)
+    quota = quotas.limit_of(session, settings, project, Quota.STORED_BYTES) if project else 0
+    used = stored_bytes_in_project(session) if quota else 0
     dataset_id = str(uuid.uuid4())
     key = f"{dataset_prefix(dataset_id)}upload/{filename}"
     with tempfile.TemporaryDirectory() as tmp:
@@ -46,6 +54,7 @@ def register_upload(
         with staged.open("wb") as out:
             while chunk := file.file.read(1 << 20):
                 written += len(chunk)
+                quotas.check(Quota.STORED_BYTES, quota, used, written)
                 if written > settings.max_upload_bytes:
                     raise PayloadTooLarge(
                         f"the upload is larger than {settings.max_upload_bytes} bytes; "
@@ -62,7 +71,9 @@ def register_upload(
         description=description,
     )
     try:
-        return register(session, settings, store, body, dataset_id=dataset_id)
+        record = register(session, settings, store, body, dataset_id=dataset_id)
     except BaseException:
         store.delete_prefix(dataset_prefix(dataset_id))
         raise
+    record.stored_bytes = written  # kept while indexing, and after, whatever its outcome
+    return record

@@ -7,6 +7,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.db import tenancy  # noqa: F401  (its session events scope requests to their project)
+
 
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from app.db.types import UtcDateTime, utcnow
@@ -15,7 +15,82 @@ class Base(DeclarativeBase):
     pass
 
 
-class ModelRecord(Base):
+# Databases made before projects existed migrate into this one; without API keys (loopback
+# development) every request acts in it.
+DEFAULT_PROJECT = "default"
+
+
+class ProjectRecord(Base):
+    """A tenant: every model, dataset, transform and job belongs to exactly one project."""
+
+    __tablename__ = "projects"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    # Limits set by an operator, by quota name (app.projects.quotas); absent: the server's default.
+    quotas: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (Index("ix_projects_created", "created_at", "id"),)
+
+
+class ApiKeyRecord(Base):
+    """A project's API key. Only the SHA-256 of the secret is kept; the secret is shown once."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    project_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("projects.id", ondelete="CASCADE")
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))  # reader | writer | admin
+    key_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    __table_args__ = (
+        Index("ix_api_keys_hash", "key_hash", unique=True),
+        Index("ix_api_keys_project", "project_id", "created_at", "id"),
+    )
+
+
+class AuditEventRecord(Base):
+    """One write request and how it ended: who, in which project, on what, with which outcome."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    project_id: Mapped[str] = mapped_column(String(36))
+    key_id: Mapped[str | None] = mapped_column(String(36))  # null: an operator key or no keys
+    caller: Mapped[str] = mapped_column(String(64))  # the key's fingerprint, never the key
+    method: Mapped[str] = mapped_column(String(8))
+    route: Mapped[str] = mapped_column(String(200))  # the route's path template
+    resource_id: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[int] = mapped_column(Integer)  # the HTTP status it was answered with
+    request_id: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_audit_events_project", "project_id", "created_at", "id"),)
+
+
+class ProjectOwned:
+    """A resource that belongs to a project. app.db.tenancy filters every query on such a table
+    by the session's project, and stamps new rows with it."""
+
+    project_id: Mapped[str] = mapped_column(
+        String(36),
+        ForeignKey("projects.id"),
+        default=DEFAULT_PROJECT,
+        server_default=DEFAULT_PROJECT,
+        index=True,
+    )
+
+
+class ModelRecord(ProjectOwned, Base):
     __tablename__ = "models"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -60,7 +135,7 @@ class ModelTagRecord(Base):
     __table_args__ = (Index("ix_model_tags_tag", "tag"),)
 
 
-class TransformRecord(Base):
+class TransformRecord(ProjectOwned, Base):
     """An image transformation (Init Image Transformation); `spec` is app.ml.transforms' dict."""
 
     __tablename__ = "transforms"
@@ -73,7 +148,7 @@ class TransformRecord(Base):
     __table_args__ = (Index("ix_transforms_created", "created_at", "id"),)
 
 
-class DatasetRecord(Base):
+class DatasetRecord(ProjectOwned, Base):
     """A registered image directory: an immutable snapshot once `status` is ready."""
 
     __tablename__ = "datasets"
@@ -93,6 +168,9 @@ class DatasetRecord(Base):
     class_counts: Mapped[dict[str, int] | None] = mapped_column(JSON)
     image_stats: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     storage_uri: Mapped[str] = mapped_column(String(1024))  # its folder: index, files, skipped
+    # The bytes kept in that folder (an uploaded archive from the start; once indexed, the
+    # snapshot and the images kept too), for storage quotas. Null: indexed before it was kept.
+    stored_bytes: Mapped[int | None] = mapped_column(BigInteger)
     error_code: Mapped[str | None] = mapped_column(String(64))
     error_message: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
@@ -101,7 +179,7 @@ class DatasetRecord(Base):
     __table_args__ = (Index("ix_datasets_created", "created_at", "id"),)
 
 
-class JobRecord(Base):
+class JobRecord(ProjectOwned, Base):
     """A unit of background work (dataset indexing, training, scoring) and its state machine.
 
     `lease_token` changes on every claim: a worker may write only while it holds the token, so a
@@ -147,7 +225,8 @@ class JobRecord(Base):
     __table_args__ = (
         Index("ix_jobs_claim", "status", "kind", "created_at"),
         Index("ix_jobs_created", "created_at", "id"),
-        Index("ix_jobs_idempotency", "kind", "idempotency_key", unique=True),
+        # An Idempotency-Key means something only within its project.
+        Index("ix_jobs_idempotency", "project_id", "kind", "idempotency_key", unique=True),
     )
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import logging
+
 from fastapi import APIRouter
 from pydantic import BaseModel
 from sqlalchemy import text
@@ -7,6 +9,8 @@ from sqlalchemy import text
 from app.api.deps import RuntimeDep
 from app.errors import ApiError, problem_responses
 from app.storage import StorageError
+
+log = logging.getLogger(__name__)
 
 
 class NotReady(ApiError):
@@ -38,13 +42,17 @@ def healthz() -> Health:
     responses=problem_responses(NotReady),
 )
 def readyz(runtime: RuntimeDep) -> Readiness:
+    # What failed, in the caller's terms; how (the database URL, the S3 endpoint, a credentials
+    # error) goes to the server log, under this request's id.
     try:
         with runtime.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception as exc:
-        raise NotReady(f"database unreachable: {type(exc).__name__}") from exc
+        log.warning("readiness: database unreachable: %s", exc)
+        raise NotReady("The database is unreachable; try again later.") from exc
     try:
         runtime.store.check()
     except StorageError as exc:
-        raise NotReady(f"storage unreachable: {exc}") from exc
+        log.warning("readiness: object storage unreachable: %s", exc)
+        raise NotReady("Object storage is unreachable; try again later.") from exc
     return Readiness(status="ok", database="ok", storage="ok")

@@ -9,10 +9,12 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import sys
 import threading
 import time
 from typing import Any, Generic
+from urllib.parse import unquote, urlparse
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -36,6 +38,26 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [json_safe(v) for v in value]
     return value
+
+
+def in_callers_terms(message: str, store: ObjectStore) -> str:
+    """A job's error message without the service's own storage root: a key below the root
+    (`uploads/<id>/cat/1.png`) is what the caller can act on; the root (an absolute server path,
+    a bucket) is the server's business. Caller-supplied URIs are the caller's own and stay."""
+    root = store.root_uri.rstrip("/")
+    roots = [root]
+    if root.startswith("file://"):  # an OSError's text names the path, not the URI
+        roots.append(unquote(urlparse(root).path))
+    for place in roots:
+        if place.rstrip(":/") in ("", "file", "s3"):
+            continue  # a store at '/' has no root to take out
+        # The root itself, not a longer name that starts with it (a bucket `data-2` of `data`).
+        message = re.sub(
+            re.escape(place) + r"(/|(?![\w.%-]))",
+            lambda m: "" if m.group(1) else "the service's storage",
+            message,
+        )
+    return message
 
 
 def gpu_memory_allocated() -> int | None:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from app.db.tenancy import acting_in
+
 if TYPE_CHECKING:
     from app.db.tables import JobRecord
     from app.jobs.context import JobContext
@@ -54,7 +56,8 @@ class JobKind(Generic[SpecT, ResultT]):
 
     def end(self, session: Session, job: JobRecord) -> None:
         if self.on_end is not None:
-            self.on_end(session, job)
+            with acting_in(session, job.project_id):  # what it makes is the job's project's
+                self.on_end(session, job)
 
 
 class JobKinds:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import traceback
 from typing import Any
 
 from botocore.exceptions import BotoCoreError
@@ -14,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 from app.config import Settings
 from app.db.engine import make_engine, make_session_factory
 from app.db.tables import JobRecord
-from app.jobs.context import JobContext
+from app.jobs.context import JobContext, in_callers_terms
 from app.jobs.errors import JobCancelled, JobFailed, LeaseLost
 from app.jobs.kinds import JobKind
 from app.jobs.repository import Claim, JobRepository
@@ -36,6 +35,22 @@ RETRYABLE: tuple[type[BaseException], ...] = (
 
 
 Outcome = tuple[JobStatus, dict[str, Any]]
+
+# A job's error is read by its caller: it says what failed in their terms. The exception itself
+# (an S3 endpoint, a bucket, an absolute path, "Unable to locate credentials") goes to the server
+# log, whose every line in this process names the job and the request that created it.
+INTERNAL_ERROR = (
+    "The job failed unexpectedly: a fault of the server, not of the request. The details are in "
+    "the server log; give the operator this job's id."
+)
+
+
+def _infrastructure_cause(exc: BaseException) -> str:
+    if isinstance(exc, StorageError | BotoCoreError):
+        return "object storage was unreachable or refused an operation"
+    if isinstance(exc, OperationalError):
+        return "the database was unreachable"
+    return "a connection the job needs failed or timed out"
 
 
 def job_process_main(
@@ -85,16 +100,23 @@ def _run(ctx: JobContext[Any], kind: JobKind[Any, Any], max_attempts: int) -> Ou
     except JobCancelled:
         return JobStatus.CANCELLED, {}
     except JobFailed as exc:
-        return JobStatus.FAILED, {"error_code": exc.code, "error_message": exc.message}
+        message = in_callers_terms(exc.message, ctx.store)
+        return JobStatus.FAILED, {"error_code": exc.code, "error_message": message}
     except RETRYABLE as exc:
-        message = f"{type(exc).__name__}: {exc}"
+        log.warning("attempt %d of %d failed: %s", ctx.attempt, max_attempts, exc, exc_info=True)
+        cause = _infrastructure_cause(exc)
         if ctx.attempt < max_attempts:
-            return JobStatus.QUEUED, {"error_message": f"retrying after: {message}"}
+            message = f"retrying: {cause} (attempt {ctx.attempt} of {max_attempts})"
+            return JobStatus.QUEUED, {"error_message": message}
+        message = (
+            f"{cause[0].upper()}{cause[1:]} on each of the job's {max_attempts} attempts. "
+            "Nothing is wrong with the request: submit it again later, and if this persists, "
+            "give the operator this job's id."
+        )
         return JobStatus.FAILED, {"error_code": "infrastructure-error", "error_message": message}
-    except Exception as exc:
-        _log_traceback(ctx)
-        message = f"{type(exc).__name__}: {exc}"
-        return JobStatus.FAILED, {"error_code": "internal-error", "error_message": message}
+    except Exception:
+        _log_failure(ctx)
+        return JobStatus.FAILED, {"error_code": "internal-error", "error_message": INTERNAL_ERROR}
     finally:
         ctx.stop()
 
@@ -114,11 +136,14 @@ def _parse_spec(kind: JobKind[Any, Any], job: JobRecord) -> Any:
     return kind.spec_of(job)
 
 
-def _log_traceback(ctx: JobContext[Any]) -> None:
+def _log_failure(ctx: JobContext[Any]) -> None:
+    """The traceback to the server log; to the job's log (which its caller reads), that it is
+    there: a traceback names the server's files and whatever paths the error held."""
+    log.exception("the job failed unexpectedly")
     try:
-        ctx.log(traceback.format_exc(limit=20), level="error")
+        ctx.log("the job failed unexpectedly; the traceback is in the server log", level="error")
     except Exception:
-        log.exception("could not record the traceback")
+        log.exception("could not record the failure in the job's log")
 
 
 def finish(

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.db.keyset import newest_first
 from app.db.tables import JobEventRecord, JobRecord
+from app.db.tenancy import ALL_PROJECTS
 from app.db.types import utcnow
 from app.jobs.states import JobStatus, transition_values
 
@@ -40,6 +41,12 @@ class JobRepository:
     def by_idempotency_key(self, kind: str, key: str) -> JobRecord | None:
         query = select(JobRecord).where(JobRecord.kind == kind, JobRecord.idempotency_key == key)
         return self.session.scalars(query).first()
+
+    def count_active(self) -> int:
+        """Jobs queued or running (in the session's project, app.db.tenancy)."""
+        active = [JobStatus.QUEUED.value, JobStatus.RUNNING.value]
+        query = select(func.count()).select_from(JobRecord).where(JobRecord.status.in_(active))
+        return int(self.session.scalar(query) or 0)
 
     def _guarded(self, job_id: str, *where: Any, **values: Any) -> bool:
         result = self.session.execute(
@@ -207,15 +214,19 @@ class JobRepository:
         )
 
     def queue_position(self, job: JobRecord) -> int:
-        return len(
-            self.session.scalars(
-                select(JobRecord.id).where(
-                    JobRecord.kind == job.kind,
-                    JobRecord.status == JobStatus.QUEUED.value,
-                    JobRecord.created_at < job.created_at,
-                )
-            ).all()
+        """Jobs of its kind queued before it, in every project: they share the workers (a
+        count only, as /metrics shows the queue's depth)."""
+        query = (
+            select(func.count())
+            .select_from(JobRecord)
+            .where(
+                JobRecord.kind == job.kind,
+                JobRecord.status == JobStatus.QUEUED.value,
+                JobRecord.created_at < job.created_at,
+            )
+            .execution_options(**ALL_PROJECTS)
         )
+        return int(self.session.scalar(query) or 0)
 
     def list(
         self,

@@ -11,8 +11,12 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.api import quotas
 from app.api.pagination import Page, decode_cursor, decode_position, encode_position, page_of
+from app.api.quotas import Quota
+from app.config import Settings
 from app.db.tables import JobRecord
+from app.db.tenancy import project_of
 from app.db.types import utcnow
 from app.errors import ApiError, NotFound
 from app.jobs.kinds import JobKind, SpecT
@@ -35,6 +39,7 @@ def submit(
     kind: JobKind[SpecT, Any],
     spec: SpecT,
     *,
+    settings: Settings,
     max_runtime_seconds: int | None = None,
     max_attempts: int,
     model_id: str | None = None,
@@ -54,6 +59,10 @@ def submit(
         existing = repo.by_idempotency_key(kind.name, idempotency_key)
         if existing is not None:
             return _same_request(existing, digest), False
+    project = project_of(session)
+    if project is not None:
+        limit = quotas.limit_of(session, settings, project, Quota.ACTIVE_JOBS)
+        quotas.check(Quota.ACTIVE_JOBS, limit, repo.count_active())
     now = utcnow()
     job = JobRecord(
         id=str(uuid.uuid4()),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
@@ -123,6 +124,15 @@ def decode_rgb(data: bytes, name: str = "image", max_pixels: int | None = None) 
     return _decode_rgb(io.BytesIO(data), name, max_pixels)
 
 
+def header_size(data: bytes, name: str = "image", max_pixels: int | None = None) -> tuple[int, int]:
+    """The (width, height) the header of an image in memory declares, read without decoding a
+    pixel: Pillow parses the header when it opens a file and decodes only when it loads it.
+    Raises ImageRejected, as decode_rgb would, for what is not a supported image or is over
+    `max_pixels`."""
+    with _open(io.BytesIO(data), name, max_pixels) as img:
+        return img.width, img.height
+
+
 def _decode_rgb(fp: IO[bytes], name: str, max_pixels: int | None) -> Image.Image:
     img = _open(fp, name, max_pixels)
     _load(img, name)
@@ -194,17 +204,44 @@ def to_rgb(img: Image.Image) -> Image.Image:
 def _scale_to_uint8(pixels: np.ndarray) -> np.ndarray:
     # Integer images (16-bit PNG/TIFF, PGM with maxval > 255, which Pillow rescales to 16 bits)
     # use the 16-bit range, so relative brightness is the same across a dataset; float images in
-    # [0, 1] use that range. Anything else is stretched from its own min to max.
-    values = pixels.astype(np.float64)
-    lo, hi = float(values.min()), float(values.max())
+    # [0, 1] use that range. Anything else is stretched from its own min to max. The work is done
+    # a band of rows at a time: a whole-image float64 copy is 8 bytes a pixel, several times over,
+    # which is gigabytes for an 80-megapixel image that compresses to a few hundred kilobytes.
+    if pixels.dtype == np.uint16:
+        return _by_rows(pixels, _rint_16_to_8)
+    lo, hi = float(pixels.min()), float(pixels.max())
     if pixels.dtype.kind in "ui" and lo >= 0 and hi <= 65535:
-        lo, hi = 0.0, 65535.0
-    elif pixels.dtype.kind == "f" and lo >= 0 and hi <= 1:
+        return _by_rows(pixels, _rint_16_to_8)
+    if pixels.dtype.kind == "f" and lo >= 0 and hi <= 1:
         lo, hi = 0.0, 1.0
     if hi <= lo:
         return np.zeros(pixels.shape, dtype=np.uint8)
-    scaled = (values - lo) * (255.0 / (hi - lo))
-    return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
+    factor = 255.0 / (hi - lo)
+
+    def stretch(band: np.ndarray) -> np.ndarray:
+        scaled = (band.astype(np.float64) - lo) * factor
+        return np.clip(np.rint(scaled), 0, 255)
+
+    return _by_rows(pixels, stretch)
+
+
+_ROWS_PER_BAND = 256
+
+
+def _rint_16_to_8(band: np.ndarray) -> np.ndarray:
+    # round(v * 255 / 65535) = round(v / 257), in integers: exactly what the float formula gives
+    # (v / 257 is never halfway between two integers), at 4 bytes a pixel of one band.
+    return (band.astype(np.uint32) + 128) // 257
+
+
+def _by_rows(pixels: np.ndarray, scale: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """`scale` applied to bands of rows, written into one uint8 array: the temporaries `scale`
+    makes are the size of a band, not of the image."""
+    out = np.empty(pixels.shape, dtype=np.uint8)
+    for top in range(0, pixels.shape[0], _ROWS_PER_BAND):
+        rows = slice(top, top + _ROWS_PER_BAND)
+        out[rows] = scale(pixels[rows])
+    return out
 
 
 def _cmyk_to_rgb(img: Image.Image) -> Image.Image:

@@ -22,7 +22,14 @@ from app.jobs.schemas import LogPage
 from app.jobs.service import IdempotencyConflict
 from app.jobs.states import JobStatus
 from app.scoring import service, writers
-from app.scoring.schemas import Comparison, Evaluation, ScoringJob, ScoringJobCreate
+from app.scoring.schemas import (
+    Comparison,
+    Evaluation,
+    ScoredImage,
+    ScoringFailure,
+    ScoringJob,
+    ScoringJobCreate,
+)
 
 router = APIRouter(prefix="/v1/scoring-jobs", tags=["scoring-jobs"])
 
@@ -142,6 +149,39 @@ def scoring_output(job_id: str, session: SessionDep, settings: SettingsDep) -> R
 )
 def scoring_errors(job_id: str, session: SessionDep, settings: SettingsDep) -> Response:
     return _file(session, settings, job_id, service.OutputFile.ERRORS)
+
+
+@router.get(
+    "/{job_id}/output/rows",
+    name="output_rows",
+    summary="The predictions as JSON, a page at a time",
+    responses=problem_responses(NotFound, Conflict, InvalidRequest),
+)
+def scoring_output_rows(
+    job_id: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[ScoredImage]:
+    """The rows of the predictions file, in its order, whatever the job's output format."""
+    return service.output_rows(session, settings, job_id, cursor, limit)
+
+
+@router.get(
+    "/{job_id}/errors/rows",
+    name="error_rows",
+    summary="The unreadable images as JSON, a page at a time",
+    responses=problem_responses(NotFound, Conflict, InvalidRequest),
+)
+def scoring_error_rows(
+    job_id: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[ScoringFailure]:
+    return service.error_rows(session, settings, job_id, cursor, limit)
 
 
 @router.get(

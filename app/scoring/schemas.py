@@ -3,12 +3,13 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
-from app.api.fields import Text
+from app.api.fields import Float, Text
 from app.datasets.schemas import SourceFormat
 from app.jobs.schemas import JobError, MaxRuntimeSeconds, Transition
 from app.jobs.states import JobStatus
+from app.serving.schemas import LabelProbability
 
 
 class OutputFormat(StrEnum):
@@ -49,7 +50,7 @@ class ScoringJobCreate(BaseModel):
     )
     output_format: OutputFormat = OutputFormat.CSV
     top_k: StrictInt = Field(1, ge=1, le=1000, description="At most the model's class count.")
-    confidence_threshold: StrictFloat | None = Field(
+    confidence_threshold: Float | None = Field(
         None,
         ge=0,
         le=1,
@@ -79,7 +80,9 @@ class ScoringProgress(BaseModel):
 class ScoringJobLinks(BaseModel):
     self: str
     output: str
+    output_rows: str
     errors: str
+    error_rows: str
     evaluation: str
     logs: str
     events: str
@@ -117,6 +120,33 @@ class ScoringJob(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     links: ScoringJobLinks
+
+
+class ScoredImage(BaseModel):
+    """One row of the predictions file, typed: the same figures as its Azure-named columns."""
+
+    id: str = Field(description="`id`: the image's path in the input.")
+    category: str | None = Field(description="`category`: the true class; labelled input only.")
+    scored_label: str | None = Field(
+        description="`Scored Labels`: the most probable class; null below the confidence threshold."
+    )
+    probabilities: dict[str, float] = Field(
+        description="`Scored Probabilities_<class>`: every class's probability."
+    )
+    top_k: list[LabelProbability] = Field(
+        description="`Top <i> Label` and `Top <i> Probability`, most probable first."
+    )
+    below_threshold: bool | None = Field(
+        description="`Below Threshold`: set only when the job had a confidence_threshold."
+    )
+
+
+class ScoringFailure(BaseModel):
+    """One row of the errors file: an image that could not be scored."""
+
+    id: str = Field(description="The image's path in the input.")
+    reason: str = Field(description="A short code, such as `unreadable`.")
+    message: str
 
 
 class Averages(BaseModel):

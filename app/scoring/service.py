@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
-from typing import Any
+from itertools import islice
+from typing import Any, BinaryIO
 
 from sqlalchemy.orm import Session
 
-from app.api.pagination import Page
+from app.api.pagination import Page, decode_position, encode_position
 from app.config import Settings
 from app.datasets import service as datasets
 from app.datasets.schemas import DatasetStatus
@@ -19,11 +23,14 @@ from app.jobs.states import JobStatus
 from app.ml import metrics
 from app.models import service as models
 from app.models.schemas import ModelStatus
+from app.scoring import writers
 from app.scoring.job import ScoringResult, ScoringSpec
 from app.scoring.schemas import (
     Comparison,
     Differences,
     Evaluation,
+    ScoredImage,
+    ScoringFailure,
     ScoringJob,
     ScoringJobCreate,
     ScoringJobLinks,
@@ -31,6 +38,8 @@ from app.scoring.schemas import (
     ScoringProgress,
 )
 from app.scoring.tasks import SCORING
+from app.serving.schemas import LabelProbability
+from app.storage import ObjectStore
 
 MAX_DOWNLOAD_BYTES = 512 * 1024**2
 
@@ -79,6 +88,7 @@ def submit(
         session,
         SCORING,
         spec,
+        settings=settings,
         max_runtime_seconds=body.max_runtime_seconds,
         max_attempts=settings.job_max_attempts,
         model_id=body.model_id,
@@ -129,7 +139,9 @@ def to_schema(session: Session, job: JobRecord) -> ScoringJob:
         links=ScoringJobLinks(
             self=base,
             output=f"{base}/output",
+            output_rows=f"{base}/output/rows",
             errors=f"{base}/errors",
+            error_rows=f"{base}/errors/rows",
             evaluation=f"{base}/evaluation",
             logs=f"{base}/logs",
             events=f"{base}/events",
@@ -201,6 +213,17 @@ class OutputFile(StrEnum):
         return result.confusion_matrix_uri
 
 
+def _result_file(settings: Settings, uri: str) -> tuple[ObjectStore, str]:
+    """Where a finished job's file is, to read it back (output roots are not sources)."""
+    try:
+        return SourceAccess(settings).locate_output(uri)
+    except SourceNotAllowed:
+        raise Conflict(
+            "The file is no longer where this server may read it (the output roots changed, "
+            "or the file was replaced by a link); run the job again."
+        ) from None
+
+
 def output_file(
     session: Session, settings: Settings, job_id: str, which: OutputFile
 ) -> tuple[bytes, str]:
@@ -209,7 +232,7 @@ def output_file(
     uri = which.uri_in(result)
     if uri is None:
         raise Conflict(f"Scoring job {job_id} has no {which.value} file.")
-    store, key = SourceAccess(settings).locate(uri)
+    store, key = _result_file(settings, uri)
     if store.head(key).size > MAX_DOWNLOAD_BYTES:
         raise Conflict(f"The file is over {MAX_DOWNLOAD_BYTES} bytes: read it from {uri}.")
     return store.get_bytes(key), uri
@@ -226,4 +249,74 @@ def comparison(session: Session, first_id: str, second_id: str) -> Comparison:
         first_job_id=first_id,
         second_job_id=second_id,
         differences=Differences.model_validate(differences),
+    )
+
+
+@contextmanager
+def _open_file(store: ObjectStore, key: str, uri: str) -> Iterator[BinaryIO]:
+    """A file to read rows from: the local file itself, streaming, or the object's bytes (up to
+    the download cap) from a remote store."""
+    path = store.local_path(key)
+    if path is not None:
+        with path.open("rb") as source:
+            yield source
+        return
+    if store.head(key).size > MAX_DOWNLOAD_BYTES:
+        raise Conflict(f"The file is over {MAX_DOWNLOAD_BYTES} bytes: read it from {uri}.")
+    yield io.BytesIO(store.get_bytes(key))
+
+
+def _rows(
+    session: Session,
+    settings: Settings,
+    job_id: str,
+    which: OutputFile,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of a finished job's predictions or errors file, decoded from its format."""
+    start = decode_position(cursor)
+    result = _finished(session, job_id)
+    fmt = SCORING.spec_of(get(session, job_id)).output_format
+    uri = which.uri_in(result)
+    if uri is None:
+        raise Conflict(f"Scoring job {job_id} has no {which.value} file.")
+    store, key = _result_file(settings, uri)
+    with _open_file(store, key, uri) as source:
+        rows = list(islice(writers.decode(source, fmt), start, start + limit + 1))
+    more = len(rows) > limit
+    return rows[:limit], encode_position(start + limit) if more else None
+
+
+def _scored_image(row: dict[str, Any]) -> ScoredImage:
+    prefix = writers.PROBABILITY_PREFIX
+    top = []
+    for i in range(1, len(row) + 1):
+        label, probability = writers.top_columns(i)
+        if label not in row:
+            break
+        top.append(LabelProbability(label=row[label], probability=row[probability]))
+    return ScoredImage(
+        id=row["id"],
+        category=row.get("category"),
+        scored_label=row["Scored Labels"],
+        probabilities={k.removeprefix(prefix): v for k, v in row.items() if k.startswith(prefix)},
+        top_k=top,
+        below_threshold=row.get("Below Threshold"),
+    )
+
+
+def output_rows(
+    session: Session, settings: Settings, job_id: str, cursor: str | None, limit: int
+) -> Page[ScoredImage]:
+    rows, next_cursor = _rows(session, settings, job_id, OutputFile.PREDICTIONS, cursor, limit)
+    return Page[ScoredImage](items=[_scored_image(r) for r in rows], next_cursor=next_cursor)
+
+
+def error_rows(
+    session: Session, settings: Settings, job_id: str, cursor: str | None, limit: int
+) -> Page[ScoringFailure]:
+    rows, next_cursor = _rows(session, settings, job_id, OutputFile.ERRORS, cursor, limit)
+    return Page[ScoringFailure](
+        items=[ScoringFailure.model_validate(r) for r in rows], next_cursor=next_cursor
     )

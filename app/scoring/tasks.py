@@ -15,7 +15,7 @@ from typing import Any
 from app.datasets.schemas import SourceFormat
 from app.datasets.service import detect_format
 from app.datasets.snapshot import IndexRow, read_index
-from app.datasets.sources import ObjectCache, SourceAccess
+from app.datasets.sources import ObjectCache, SourceAccess, SourceNotAllowed
 from app.datasets.tasks import Indexer
 from app.jobs.context import JobContext
 from app.jobs.errors import JobCancelled, JobFailed
@@ -28,7 +28,7 @@ from app.models.files import ModelFilesMissing, download_model_dir
 from app.scoring import writers
 from app.scoring.chunks import ScoredChunk, score_chunk
 from app.scoring.job import ScoringResult, ScoringSpec, ScoringState
-from app.storage import ObjectNotFound, ObjectStore
+from app.storage import LinkRefused, ObjectNotFound, ObjectStore
 
 PARTS = "parts/"
 
@@ -43,12 +43,25 @@ class Output:
     def uri(self, name: str) -> str:
         return self.store.uri_for(self.prefix + name)
 
+    def link_refused(self, exc: LinkRefused) -> JobFailed:
+        """The failure to report for a link met on the way: named below the output folder."""
+        link = exc.link.removeprefix(self.prefix) if exc.link.startswith(self.prefix) else None
+        where = f"{link!r} in the output folder" if link else "a folder of the output path"
+        return JobFailed(
+            "output-not-allowed",
+            f"{where} is a symbolic link, and job output is never written or deleted through "
+            "one: remove the link or choose another output_uri",
+        )
+
 
 def output_of(ctx: JobContext[ScoringSpec]) -> Output:
     uri = ctx.spec.output_uri
     if not uri:
         return Output(ctx.store, f"scoring/{ctx.job_id}/")
-    store, key = SourceAccess(ctx.settings).locate(uri, write=True)
+    try:  # checked at submit, again here: the folders or the settings may have changed since
+        store, key = SourceAccess(ctx.settings).locate(uri, write=True)
+    except SourceNotAllowed as exc:
+        raise JobFailed("output-not-allowed", f"output_uri: {exc}") from None
     return Output(store, f"{key}/" if key else "")
 
 
@@ -264,7 +277,11 @@ def run(ctx: JobContext[ScoringSpec]) -> ScoringResult:
     ctx.settings.data_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="score-", dir=ctx.settings.data_dir))
     try:
-        return Scorer(ctx, work).run()
+        scorer = Scorer(ctx, work)
+        try:
+            return scorer.run()
+        except LinkRefused as exc:
+            raise scorer.out.link_refused(exc) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -10,24 +10,30 @@ import csv
 import io
 import json
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, Literal
 
 from app.scoring.schemas import OutputFormat
 
 ERROR_COLUMNS = ["id", "reason", "message"]
+PROBABILITY_PREFIX = "Scored Probabilities_"
+
+
+def top_columns(i: int) -> tuple[str, str]:
+    """The label and probability columns of the i-th most probable class (from 1)."""
+    return f"Top {i} Label", f"Top {i} Probability"
 
 
 def prediction_columns(
     class_names: Sequence[str], labelled: bool, k: int, threshold: float | None
 ) -> list[str]:
     columns = ["id", *(["category"] if labelled else [])]
-    columns += [f"Scored Probabilities_{name}" for name in class_names]
+    columns += [f"{PROBABILITY_PREFIX}{name}" for name in class_names]
     columns.append("Scored Labels")
     for i in range(1, k + 1):
-        columns += [f"Top {i} Label", f"Top {i} Probability"]
+        columns += top_columns(i)
     if threshold is not None:
         columns.append("Below Threshold")
     return columns
@@ -49,11 +55,12 @@ def prediction_rows(
         row: dict[str, Any] = {"id": image_id}
         if categories is not None:
             row["category"] = categories[n]
-        row |= {f"Scored Probabilities_{c}": p for c, p in zip(class_names, probs, strict=True)}
+        row |= {f"{PROBABILITY_PREFIX}{c}": p for c, p in zip(class_names, probs, strict=True)}
         below = threshold is not None and probs[order[0]] < threshold
         row["Scored Labels"] = None if below else class_names[order[0]]
         for i, c in enumerate(order, start=1):
-            row[f"Top {i} Label"], row[f"Top {i} Probability"] = class_names[c], probs[c]
+            label, probability = top_columns(i)
+            row[label], row[probability] = class_names[c], probs[c]
         if threshold is not None:
             row["Below Threshold"] = below
         rows.append(row)
@@ -83,17 +90,56 @@ def _encode_parquet(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
     return sink.getvalue()
 
 
+ColumnKind = Literal["float", "bool", "string"]
+
+
+def column_kind(name: str) -> ColumnKind:
+    """A column's type, from its name: the one rule that Parquet's schema and CSV's reader share."""
+    if name.startswith((PROBABILITY_PREFIX, "Top ")) and not name.endswith("Label"):
+        return "float"
+    if name == "Below Threshold":
+        return "bool"
+    return "string"
+
+
 def _schema(columns: list[str]) -> Any:
     import pyarrow as pa
 
-    def kind(name: str) -> Any:
-        if name.startswith(("Scored Probabilities_", "Top ")) and not name.endswith("Label"):
-            return pa.float64()
-        if name == "Below Threshold":
-            return pa.bool_()
-        return pa.string()
+    types = {"float": pa.float64(), "bool": pa.bool_(), "string": pa.string()}
+    return pa.schema([(name, types[column_kind(name)]) for name in columns])
 
-    return pa.schema([(name, kind(name)) for name in columns])
+
+def _from_csv(name: str, text: str) -> Any:
+    """A CSV cell back to the value that was written: DictWriter writes None as "" and booleans
+    as True/False."""
+    if text == "":
+        return None
+    kind = column_kind(name)
+    if kind == "float":
+        return float(text)
+    if kind == "bool":
+        return text == "True"
+    return text
+
+
+def _decode_csv(source: BinaryIO) -> Iterator[dict[str, Any]]:
+    text = io.TextIOWrapper(source, encoding="utf-8", newline="")
+    for row in csv.DictReader(text):
+        yield {name: _from_csv(name, cell) for name, cell in row.items()}
+
+
+def _decode_jsonl(source: BinaryIO) -> Iterator[dict[str, Any]]:
+    for line in source:
+        if line.strip():
+            row: dict[str, Any] = json.loads(line)
+            yield row
+
+
+def _decode_parquet(source: BinaryIO) -> Iterator[dict[str, Any]]:
+    import pyarrow.parquet as pq
+
+    for batch in pq.ParquetFile(source).iter_batches(batch_size=1024):
+        yield from batch.to_pylist()
 
 
 def _concatenate(parts: Sequence[Path], dest: Path, *, skip_header: bool) -> None:
@@ -133,15 +179,22 @@ class Format:
     media_type: str  # of the download
     encode: Callable[[list[dict[str, Any]], list[str]], bytes]  # rows, columns -> a part file
     merge: Callable[[Sequence[Path], Path], None]  # part files -> one file, streaming
+    decode: Callable[[BinaryIO], Iterator[dict[str, Any]]]  # a whole file -> its rows, streaming
 
 
 # Every output format (the API's OutputFormat) and everything about it: the one table that the
 # writers, the job and the download routes read.
 FORMATS: dict[OutputFormat, Format] = {
-    OutputFormat.CSV: Format("csv", "text/csv", _encode_csv, _merge_csv),
-    OutputFormat.JSONL: Format("jsonl", "application/x-ndjson", _encode_jsonl, _merge_jsonl),
+    OutputFormat.CSV: Format("csv", "text/csv", _encode_csv, _merge_csv, _decode_csv),
+    OutputFormat.JSONL: Format(
+        "jsonl", "application/x-ndjson", _encode_jsonl, _merge_jsonl, _decode_jsonl
+    ),
     OutputFormat.PARQUET: Format(
-        "parquet", "application/vnd.apache.parquet", _encode_parquet, _merge_parquet
+        "parquet",
+        "application/vnd.apache.parquet",
+        _encode_parquet,
+        _merge_parquet,
+        _decode_parquet,
     ),
 }
 
@@ -162,3 +215,8 @@ def encode(rows: list[dict[str, Any]], columns: list[str], fmt: str) -> bytes:
 def merge(parts: Sequence[Path], fmt: str, dest: Path) -> None:
     """Join part files into one file, streaming: CSV keeps the first header only."""
     output_format(fmt).merge(parts, dest)
+
+
+def decode(source: BinaryIO, fmt: str) -> Iterator[dict[str, Any]]:
+    """The rows of a predictions or errors file, as they were given to `encode`."""
+    return output_format(fmt).decode(source)

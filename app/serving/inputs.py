@@ -1,6 +1,7 @@
 """The images of a predict request, read from any of its three body forms: multipart `files`,
 JSON `images` (base64, data URIs or storage URIs), or the raw bytes of one image. Every form is
-bounded by the same image count and byte cap."""
+bounded by the same image count and byte cap. The body is parsed first (parse_body), and the
+images it names by URI are read later (fetch_images), once the model is known to exist."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from starlette.exceptions import HTTPException
 
 from app.config import Settings
 from app.datasets.sources import SourceAccess, SourceNotAllowed
-from app.errors import InvalidRequest
+from app.errors import JSON_TOO_DEEP, InvalidRequest
 from app.serving.schemas import PredictOptions, PredictRequest
 from app.storage import ObjectNotFound
 
@@ -29,21 +30,36 @@ class ImageInput:
     data: bytes
 
 
+@dataclass(frozen=True)
+class ImageUri:
+    """An image named by URI, not read yet: a request for a bogus model must not tell whether
+    (or how large) a file exists."""
+
+    name: str
+    uri: str
+
+
+@dataclass(frozen=True)
+class PredictBody:
+    images: list[ImageInput | ImageUri]
+    options: PredictOptions  # what the body set (nothing for a raw image)
+    size: int  # its bytes, which count against predict_max_bytes with those read by URI
+
+
 def too_many_images(limit: int) -> InvalidRequest:
     return InvalidRequest(f"at most {limit} images per request; score more with a scoring job")
 
 
-async def read_images(
-    request: Request, body: bytes, settings: Settings
-) -> tuple[list[ImageInput], PredictOptions]:
-    """The images, and the options the body set (none for a raw image)."""
+async def parse_body(request: Request, body: bytes, settings: Settings) -> PredictBody:
+    """The body's images and options; nothing is read from storage yet."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "multipart/form-data":
-        return await _from_form(request, body, settings.predict_max_images)
+        files, options = await _from_form(request, body, settings.predict_max_images)
+        return PredictBody([*files], options, len(body))
     if kind == "application/json":
-        return await _from_json(body, settings)
+        return PredictBody(*_from_json(body, settings), len(body))
     if kind.startswith("image/") or kind == "application/octet-stream":
-        return [ImageInput("image-0", body)], PredictOptions()
+        return PredictBody([ImageInput("image-0", body)], PredictOptions(), len(body))
     raise InvalidRequest(
         "send multipart/form-data (files), application/json (images) or the "
         "raw bytes of one image (image/* or application/octet-stream)"
@@ -90,31 +106,44 @@ def _form_options(fields: dict[str, str]) -> PredictOptions:
         raise InvalidRequest(f"top_k: {exc.errors()[0]['msg']}") from None
 
 
-async def _from_json(body: bytes, settings: Settings) -> tuple[list[ImageInput], PredictOptions]:
+def _from_json(
+    body: bytes, settings: Settings
+) -> tuple[list[ImageInput | ImageUri], PredictOptions]:
     try:
         parsed = PredictRequest.model_validate(json.loads(body))
+    except RecursionError:  # `[[[[...` a hundred thousand deep
+        raise InvalidRequest(JSON_TOO_DEEP) from None
     except (ValueError, ValidationError) as exc:
         raise InvalidRequest(
             "the JSON body must be {'images': [{'data'|'uri': ..., 'name': ...}], 'top_k': ..., "
             f"'include_probabilities': ...}}: {_first_problem(exc)}"
         ) from None
-    if len(parsed.images) > settings.predict_max_images:  # before reading any of them
+    if len(parsed.images) > settings.predict_max_images:
         raise too_many_images(settings.predict_max_images)
-    out = []
-    # Images read by URI count against the same byte cap as the body: 32 URIs must not make
-    # one request read 32 times predict_max_bytes.
-    budget = settings.predict_max_bytes - len(body)
+    out: list[ImageInput | ImageUri] = []
     for n, spec in enumerate(parsed.images):
         if (spec.data is None) == (spec.uri is None):
             raise InvalidRequest(f"images[{n}]: give exactly one of data and uri")
         if spec.data is not None:
-            data = decode_base64(spec.data, n)
+            out.append(ImageInput(spec.name or f"image-{n}", decode_base64(spec.data, n)))
         else:
-            data = await run_in_threadpool(read_uri, settings, spec.uri or "", n, budget)
-            budget -= len(data)
-        out.append(ImageInput(spec.name or spec.uri or f"image-{n}", data))
+            out.append(ImageUri(spec.name or spec.uri or f"image-{n}", spec.uri or ""))
     options = PredictOptions(top_k=parsed.top_k, include_probabilities=parsed.include_probabilities)
     return out, options
+
+
+async def fetch_images(body: PredictBody, settings: Settings) -> list[ImageInput]:
+    """The body's images, those named by URI read now, in order. They count against the same
+    byte cap as the body: 32 URIs must not make one request read 32 times predict_max_bytes."""
+    budget = settings.predict_max_bytes - body.size
+    out = []
+    for n, image in enumerate(body.images):
+        if isinstance(image, ImageUri):
+            data = await run_in_threadpool(read_uri, settings, image.uri, n, budget)
+            budget -= len(data)
+            image = ImageInput(image.name, data)
+        out.append(image)
+    return out
 
 
 def _first_problem(exc: ValueError) -> str:

@@ -9,9 +9,16 @@ from starlette.concurrency import run_in_threadpool
 
 from app.api.bodies import model_schema
 from app.api.deps import RuntimeDep, SessionDep
-from app.errors import Conflict, InvalidRequest, NotFound, PayloadTooLarge, problem_responses
+from app.errors import (
+    Conflict,
+    DecodeTimeout,
+    InvalidRequest,
+    NotFound,
+    PayloadTooLarge,
+    problem_responses,
+)
 from app.serving import service
-from app.serving.inputs import read_images, too_many_images
+from app.serving.inputs import fetch_images, parse_body, too_many_images
 from app.serving.schemas import PredictOptions, PredictRequest, PredictResponse
 
 T = TypeVar("T", int, bool)
@@ -48,7 +55,7 @@ _BODY: dict[str, Any] = {
     name="predict",
     summary="Classify a few images now",
     openapi_extra={"requestBody": _BODY},
-    responses=problem_responses(NotFound, Conflict, InvalidRequest, PayloadTooLarge),
+    responses=problem_responses(NotFound, Conflict, InvalidRequest, PayloadTooLarge, DecodeTimeout),
 )
 async def predict(
     model_id: str,
@@ -62,22 +69,24 @@ async def predict(
 ) -> PredictResponse:
     """Up to `predict_max_images` images per request (multipart `files`, JSON `images` with
     base64/data URIs or storage URIs, or one raw image), at most `predict_max_bytes` in all
-    (the body plus the images read by URI). The model's own inference
-    transformation is applied. Loaded models stay cached, so repeated calls are fast."""
+    (the body plus the images read by URI), and at most `predict_max_pixels_per_request` pixels
+    (width x height, added up). The model's own inference transformation is applied. Loaded
+    models stay cached, so repeated calls are fast."""
     body = await request.body()  # at most predict_max_bytes: app.api.limits cuts it off
     settings = runtime.settings
-    images, options = await read_images(request, body, settings)
-    k = _agreed(top_k, options.top_k, "top_k")
+    parsed = await parse_body(request, body, settings)
+    k = _agreed(top_k, parsed.options.top_k, "top_k")
     everything = _agreed(
-        include_probabilities, options.include_probabilities, "include_probabilities"
+        include_probabilities, parsed.options.include_probabilities, "include_probabilities"
     )
-    if not images:
+    if not parsed.images:
         raise InvalidRequest("no images in the request")
-    if len(images) > settings.predict_max_images:
+    if len(parsed.images) > settings.predict_max_images:
         raise too_many_images(settings.predict_max_images)
-    return await run_in_threadpool(
-        service.predict, session, runtime, model_id, images, k or 1, bool(everything)
-    )
+    # The model before any URI is read: for a bogus id, nothing is told about what they hold.
+    await run_in_threadpool(service.require_trained, session, model_id)
+    images = await fetch_images(parsed, settings)
+    return await service.predict(runtime, model_id, images, k or 1, bool(everything))
 
 
 def _agreed(in_query: T | None, in_body: T | None, name: str) -> T | None:

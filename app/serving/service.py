@@ -3,59 +3,60 @@ decodes them, answered with the same probabilities a scoring job writes."""
 
 from __future__ import annotations
 
-from PIL import Image
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.errors import Conflict, InvalidRequest
-from app.ml.images import ImageRejected, decode_rgb
-from app.ml.predict import TrainedModel, predict_proba
+from app.ml.predict import TrainedModel, predict_tensors
 from app.models import service as models
 from app.models.schemas import ModelStatus
 from app.runtime import Runtime
 from app.serving.cache import loaded_model
+from app.serving.decoding import check_pixels, decode_batch
 from app.serving.inputs import ImageInput
 from app.serving.schemas import LabelProbability, Prediction, PredictResponse
 
 
-def predict(
-    session: Session,
+def require_trained(session: Session, model_id: str) -> None:
+    """404 or 409 unless the model exists and is trained. Predict checks this before it reads
+    any image by URI, so a bogus model id tells nothing about them (whether a file exists)."""
+    record = models.get_model(session, model_id)
+    if record.status != ModelStatus.TRAINED:
+        raise Conflict(f"model {model_id} is {record.status}; predict with a trained model")
+
+
+async def predict(
     runtime: Runtime,
     model_id: str,
     images: list[ImageInput],
     top_k: int,
     include_probabilities: bool,
 ) -> PredictResponse:
-    """Blocking (storage, decoding, the network): run it off the event loop."""
-    record = models.get_model(session, model_id)
-    if record.status != ModelStatus.TRAINED:
-        raise Conflict(f"model {model_id} is {record.status}; predict with a trained model")
-    model = loaded_model(runtime, model_id)
-    decoded = decode_all(images, runtime.settings.max_image_pixels)
-    if top_k > len(model.class_names):
-        raise InvalidRequest(
-            f"top_k {top_k} is more than the model's {len(model.class_names)} classes"
-        )
+    """For a model require_trained accepted. Storage, decoding and the network block: each runs
+    in a thread, decoding in the runtime's own few (app.serving.decoding)."""
+    model = await run_in_threadpool(_ready_model, runtime, model_id, images, top_k)
+    batch = await decode_batch(runtime, model, images)
+    rows = (await run_in_threadpool(predict_tensors, model, batch)).tolist()
     return PredictResponse(
         model_id=model_id,
         predictions=[
             _prediction(model, n, image.name, row, top_k, include_probabilities)
-            for n, (image, row) in enumerate(
-                zip(images, predict_proba(model, decoded).tolist(), strict=True)
-            )
+            for n, (image, row) in enumerate(zip(images, rows, strict=True))
         ],
     )
 
 
-def decode_all(images: list[ImageInput], max_pixels: int) -> list[Image.Image]:
-    decoded = []
-    for n, image in enumerate(images):
-        try:
-            decoded.append(decode_rgb(image.data, image.name, max_pixels))
-        except ImageRejected as exc:
-            raise InvalidRequest(
-                f"images[{n}] ({image.name}): {exc.reason}: {exc.message}"
-            ) from None
-    return decoded
+def _ready_model(
+    runtime: Runtime, model_id: str, images: list[ImageInput], top_k: int
+) -> TrainedModel:
+    """The loaded model, once the request is known to fit it and the pixel budget."""
+    check_pixels(images, runtime.settings)  # headers only, so too many pixels cost next to nothing
+    model = loaded_model(runtime, model_id)
+    if top_k > len(model.class_names):
+        raise InvalidRequest(
+            f"top_k {top_k} is more than the model's {len(model.class_names)} classes"
+        )
+    return model
 
 
 def _prediction(

@@ -20,6 +20,19 @@ class InvalidKey(ValueError):
     pass
 
 
+class LinkRefused(Exception):
+    """A write or delete would go through a symbolic link below the store's root. Refused: a
+    link can point anywhere, so following it could write or delete outside the store. A data
+    problem (someone planted the link), not an outage, so not a StorageError: never retried."""
+
+    def __init__(self, key: str, link: str) -> None:
+        super().__init__(
+            f"{link!r} is a symbolic link; the store never writes or deletes through one"
+        )
+        self.key = key  # the key being written or deleted
+        self.link = link  # the key of the link found on the way (the key itself or a folder)
+
+
 class ObjectChanged(Exception):
     """The object is no longer the version that was recorded (its ETag differs): a data problem,
     not an outage, so it is not a StorageError and is never retried."""

@@ -1,16 +1,26 @@
-"""file:// storage: a folder on this machine. Writes are atomic (temporary file, then rename)."""
+"""file:// storage: a folder on this machine. Writes are atomic (temporary file, then rename).
+
+Writes and deletes never go through a symbolic link below the root: each folder on the way is
+opened relative to the last with O_NOFOLLOW, and a link there, or at the key itself, is refused
+(LinkRefused). A link planted in the store (say at an output folder's `parts/`) would otherwise
+send a write, or a recursive delete, anywhere on the machine. Reads resolve links and check the
+target is still below the root, as before.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import secrets
 import shutil
-import tempfile
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from app.storage.base import (
+    LinkRefused,
     ObjectChanged,
     ObjectInfo,
     ObjectNotFound,
@@ -18,6 +28,50 @@ from app.storage.base import (
     StorageError,
     check_key,
 )
+
+_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _is_link(folder: int, name: str) -> bool:
+    try:
+        return stat.S_ISLNK(os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def _remove_tree(parent: int, name: str) -> tuple[int, bool]:
+    """Delete the folder `name` in `parent` with the regular files and folders in it, never
+    following or entering a link. Anything else (a link, a FIFO, a device) is not the store's to
+    delete: it stays, and so do the folders that hold it. Returns (files deleted, folder gone)."""
+    try:
+        fd = os.open(name, _FOLDER | os.O_NOFOLLOW, dir_fd=parent)
+    except FileNotFoundError:
+        return 0, True
+    except OSError:  # a link or a file, maybe swapped in since it was listed
+        return 0, False
+    deleted, kept = 0, False
+    try:
+        for entry in os.listdir(fd):
+            try:
+                mode = os.stat(entry, dir_fd=fd, follow_symlinks=False).st_mode
+            except FileNotFoundError:
+                continue
+            if stat.S_ISDIR(mode):
+                count, gone = _remove_tree(fd, entry)
+                deleted, kept = deleted + count, kept or not gone
+            elif stat.S_ISREG(mode):
+                # Swapped for a link since the stat, unlink removes the link, not its target.
+                os.unlink(entry, dir_fd=fd)
+                deleted += 1
+            else:
+                kept = True
+    finally:
+        os.close(fd)
+    if kept:
+        return deleted, False
+    os.rmdir(name, dir_fd=parent)
+    return deleted, True
 
 
 class LocalStore(ObjectStore):
@@ -31,17 +85,49 @@ class LocalStore(ObjectStore):
             raise StorageError(f"key {key!r} resolves outside the store")
         return path
 
-    def _write_atomically(self, key: str, write: Callable[[BinaryIO], object]) -> None:
-        dest = self._path(key)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-")
+    def _open_folder(self, key: str, names: list[str], *, create: bool) -> int:
+        """A descriptor of the folder root/names..., each name opened relative to the one before
+        and never through a link, so whatever is swapped in meanwhile, it is below the root."""
+        if create:
+            self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.root, _FOLDER)
         try:
-            with os.fdopen(fd, "wb") as out:
-                write(out)
-            os.replace(tmp, dest)
+            for n, name in enumerate(names):
+                if create:
+                    with contextlib.suppress(FileExistsError):
+                        os.mkdir(name, dir_fd=fd)
+                try:
+                    child = os.open(name, _FOLDER | os.O_NOFOLLOW, dir_fd=fd)
+                except OSError:
+                    if _is_link(fd, name):
+                        raise LinkRefused(key, "/".join(names[: n + 1])) from None
+                    raise
+                os.close(fd)
+                fd = child
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            os.close(fd)
             raise
+        return fd
+
+    def _write_atomically(self, key: str, write: Callable[[BinaryIO], object]) -> None:
+        *names, name = check_key(key).split("/")
+        folder = self._open_folder(key, names, create=True)
+        try:
+            if _is_link(folder, name):
+                raise LinkRefused(key, key)
+            tmp = f".tmp-{secrets.token_hex(8)}"
+            fd = os.open(tmp, _NEW_FILE, 0o600, dir_fd=folder)
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    write(out)
+                # rename() replaces a name, never a link's target.
+                os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
+            except BaseException:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp, dir_fd=folder)
+                raise
+        finally:
+            os.close(folder)
 
     def put_bytes(self, key: str, data: bytes) -> None:
         self._write_atomically(key, lambda out: out.write(data))
@@ -102,17 +188,36 @@ class LocalStore(ObjectStore):
                 yield self._info(path)
 
     def delete(self, key: str) -> None:
-        self._path(key).unlink(missing_ok=True)
+        *names, name = check_key(key).split("/")
+        try:
+            folder = self._open_folder(key, names, create=False)
+        except FileNotFoundError:
+            return
+        try:
+            if _is_link(folder, name):
+                raise LinkRefused(key, key)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(name, dir_fd=folder)
+        finally:
+            os.close(folder)
 
     def delete_prefix(self, prefix: str) -> int:
+        """Regular files and folders only: a link under the prefix is neither followed nor
+        entered (it stays, with the folders holding it); a link at the prefix is refused."""
         if not prefix.endswith("/"):
             raise ValueError("prefix must end in '/'")
-        base = self._path(prefix.rstrip("/"))
-        if not base.exists():
+        key = prefix.rstrip("/")
+        *names, name = check_key(key).split("/")
+        try:
+            parent = self._open_folder(key, names, create=False)
+        except (FileNotFoundError, NotADirectoryError):
             return 0
-        count = sum(1 for p in base.rglob("*") if p.is_file())
-        shutil.rmtree(base)
-        return count
+        try:
+            if _is_link(parent, name):
+                raise LinkRefused(key, key)
+            return _remove_tree(parent, name)[0]
+        finally:
+            os.close(parent)
 
     def check(self) -> None:
         try:

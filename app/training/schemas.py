@@ -9,12 +9,11 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictBool,
-    StrictFloat,
     StrictInt,
     model_validator,
 )
 
-from app.api.fields import Text
+from app.api.fields import Float, Text
 from app.jobs.schemas import JobError, MaxRuntimeSeconds, Transition
 from app.jobs.states import JobStatus
 from app.ml.engine import StopReason
@@ -53,14 +52,14 @@ class Hyperparameters(BaseModel):
     epochs: StrictInt = _option("epochs")
     batch_size: StrictInt = _option("batch_size")
     warmup_epochs: StrictInt = _option("warmup_epochs")
-    learning_rate: StrictFloat = _option("learning_rate")
+    learning_rate: Float = _option("learning_rate")
     random_seed: StrictInt = _option("random_seed")
     patience: StrictInt = _option("patience")
     print_frequency: StrictInt = _option("print_frequency")
     optimizer: Optimizer = _option("optimizer")
     lr_schedule: LrSchedule = _option("lr_schedule")
-    weight_decay: StrictFloat | None = _option("weight_decay")
-    label_smoothing: StrictFloat = _option("label_smoothing")
+    weight_decay: Float | None = _option("weight_decay")
+    label_smoothing: Float = _option("label_smoothing")
     mixed_precision: MixedPrecision = _option("mixed_precision")
     compile: StrictBool = _option("compile")
     max_runtime_seconds: MaxRuntimeSeconds | None = Field(
@@ -101,7 +100,7 @@ class TrainingJobCreate(Hyperparameters):
     validation_dataset_id: Text | None = Field(
         None, description="A ready dataset whose classes are all in the training set."
     )
-    validation_fraction: StrictFloat | None = Field(
+    validation_fraction: Float | None = Field(
         None,
         gt=0,
         lt=1,

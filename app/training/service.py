@@ -134,6 +134,7 @@ def submit(
         session,
         TRAINING,
         spec,
+        settings=settings,
         max_runtime_seconds=body.max_runtime_seconds,
         max_attempts=settings.job_max_attempts,
         model_id=body.model_id,

@@ -9,23 +9,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
-from app.api.fields import Text
+from app.api.fields import Float, Text
 from app.ml.transforms import TransformSpec
 
 _D = TransformSpec()
 MAX_SIZE = 4096  # pixels: far above any classifier's input, low enough to refuse typos
 
 Size = Annotated[StrictInt, Field(ge=1, le=MAX_SIZE, description="Pixels.")]
-Probability = Annotated[StrictFloat, Field(ge=0, le=1)]
-Degrees = Annotated[
-    StrictFloat, Field(ge=0, le=180, description="Rotate by up to ± this many degrees.")
-]
-Strength = Annotated[StrictFloat, Field(ge=0)]
-Fraction = Annotated[StrictFloat, Field(gt=0, le=1)]
-Positive = Annotated[StrictFloat, Field(gt=0)]
-RGB = tuple[StrictFloat, StrictFloat, StrictFloat]
+Probability = Annotated[Float, Field(ge=0, le=1)]
+Degrees = Annotated[Float, Field(ge=0, le=180, description="Rotate by up to ± this many degrees.")]
+Strength = Annotated[Float, Field(ge=0)]
+Fraction = Annotated[Float, Field(gt=0, le=1)]
+Positive = Annotated[Float, Field(gt=0)]
+RGB = tuple[Float, Float, Float]
 
 
 class _Option(BaseModel):
@@ -58,7 +56,7 @@ class ColorJitterOption(_Option):
     brightness: Strength = _D.color_jitter.brightness
     contrast: Strength = _D.color_jitter.contrast
     saturation: Strength = _D.color_jitter.saturation
-    hue: StrictFloat = Field(_D.color_jitter.hue, ge=0, le=0.5)
+    hue: Float = Field(_D.color_jitter.hue, ge=0, le=0.5)
 
 
 class GrayscaleOption(_Option):

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from app.api.deps import key_matches
+from app.api.auth import key_matches
 from app.config import Settings
 from app.main import create_app
 

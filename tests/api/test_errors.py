@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.errors import PROBLEM_TYPE_PREFIX
@@ -83,3 +84,24 @@ def test_an_overloaded_database_is_a_503_to_retry_not_a_500(client: TestClient) 
     response = client.delete("/v1/models/x")
     assert response.status_code == 503 and response.headers["retry-after"] == "1"
     assert response.json()["code"] == "database-unavailable"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"architecture": "resnet18", "options": ' + '{"a": ' * 100_000 + "1" + "}" * 100_000 + "}",
+    ],
+    ids=["list-in-list", "object-in-object"],
+)
+def test_json_nested_past_the_parsers_depth_is_a_400_that_says_so(
+    client: TestClient, body: str
+) -> None:
+    # Python's parser gives up with a RecursionError; FastAPI turns that into a 400 of its own
+    # that says only "There was an error parsing the body".
+    response = client.post("/v1/models", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "malformed-body"
+    assert "nested too deeply" in response.json()["detail"]
+    assert client.get("/v1/models").status_code == 200

@@ -29,6 +29,7 @@ from app.api.limits import (
 from app.config import Settings
 from app.main import create_app
 from tests.fixtures.images import class_tree, image_bytes, zip_of
+from tests.fixtures.models import register_trained_model
 
 ROOT = Path(__file__).resolve().parents[2]
 KIB = 1024
@@ -231,13 +232,16 @@ def test_more_images_than_predict_max_images_are_refused(
 
 
 def test_images_read_by_uri_count_against_predict_max_bytes(
-    client: TestClient, settings: Settings
+    client: TestClient, settings: Settings, tmp_path: Path
 ) -> None:
+    # A model that exists: for one that does not, no URI is read (tests/serving).
+    runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    model_id = register_trained_model(runtime, tmp_path / "model")
     folder = settings.resolved_file_source_roots[0]
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "big.png").write_bytes(b"\0" * (settings.predict_max_bytes // 2))
     uri = {"uri": (folder / "big.png").as_uri()}
-    response = client.post("/v1/models/m/predict", json={"images": [uri, uri, uri]})
+    response = client.post(f"/v1/models/{model_id}/predict", json={"images": [uri, uri, uri]})
     assert response.status_code == 422, response.text
     assert "images[1]" in response.json()["detail"]
     assert "predict_max_bytes" in response.json()["detail"]
@@ -273,6 +277,7 @@ LIMIT_SETTINGS = [
     "max_upload_bytes",
     "predict_max_bytes",
     "predict_max_images",
+    "predict_max_pixels_per_request",
     "rate_limit_per_minute",
     "rate_limit_burst",
     "max_batch_size",

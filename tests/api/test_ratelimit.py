@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from app.api.ratelimit import TokenBuckets
 from app.config import Settings
 from app.main import create_app
+from tests.fixtures.app import SERVE, UVICORN, server_process
 
 KEY_A, KEY_B = "first-key-for-tests", "second-key-for-tests"
 
@@ -162,3 +164,34 @@ def test_every_v1_operation_declares_429_and_each_that_takes_a_body_413() -> Non
                 declared = operation["responses"]["429"]
                 assert "`rate-limited`" in declared["description"]
                 assert "Retry-After" in declared["headers"]
+
+
+# -- X-Forwarded-For, against real servers -----------------------------------------------------
+def over_the_burst(url: str, forwarded_for: Callable[[int], str]) -> list[int]:
+    """Four /v1 requests from 127.0.0.1 (the budget is a burst of 3), each with its own header."""
+    return [
+        httpx.get(f"{url}/v1/models", headers={"X-Forwarded-For": forwarded_for(n)}).status_code
+        for n in range(4)
+    ]
+
+
+def limited_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    limits: dict[str, Any] = {"rate_limit_per_minute": 6, "rate_limit_burst": 3}
+    return Settings(data_dir=tmp_path / "data", runner_enabled=False, **(limits | overrides))
+
+
+@pytest.mark.parametrize("command", [SERVE, UVICORN], ids=["resnet-studio-serve", "bare-uvicorn"])
+def test_by_default_a_new_forwarded_for_each_time_does_not_escape_the_limit(
+    tmp_path: Path, command: list[str]
+) -> None:
+    # A bare uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise: the app must
+    # not, so a caller behind a local proxy cannot pick a fresh bucket per request.
+    with server_process(command, limited_settings(tmp_path), tmp_path / "server.log") as url:
+        assert over_the_burst(url, lambda n: f"203.0.113.{n}") == [200, 200, 200, 429]
+
+
+def test_a_trusted_proxy_s_forwarded_for_is_the_caller(tmp_path: Path) -> None:
+    settings = limited_settings(tmp_path, forwarded_allow_ips=["127.0.0.1"])
+    with server_process(SERVE, settings, tmp_path / "server.log") as url:
+        assert over_the_burst(url, lambda n: f"203.0.113.{n}") == [200, 200, 200, 200]
+        assert over_the_burst(url, lambda _: "198.51.100.7") == [200, 200, 200, 429]

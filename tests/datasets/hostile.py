@@ -176,6 +176,50 @@ def tar_entry_bomb(folder: Path, count: int) -> Path:
     return path
 
 
+_ZIP_END = struct.Struct("<4s4H2LH")  # end of central directory: sig, disks, counts, size, offset
+
+
+def zip_declaring_entries(folder: Path, entries: int, *, corrupt_directory: bool = False) -> Path:
+    """A one-member zip whose ZIP64 end record declares `entries` entries (a zip of that many
+    empty files, without making them). With `corrupt_directory`, its central directory is broken
+    too, so zipfile cannot open it at all: only the end record can tell the count."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("cats/a.jpg", b"x")
+    data = buffer.getvalue()
+    end = len(data) - _ZIP_END.size
+    *_, size, offset, _comment = _ZIP_END.unpack_from(data, end)
+    if corrupt_directory:
+        data = data[:offset] + b"XXXX" + data[offset + 4 :]
+    # The ZIP64 end record, its locator, and an end record that defers to them.
+    zip64 = struct.pack(
+        "<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, entries, entries, size, offset
+    )
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, end, 1)
+    tail = _ZIP_END.pack(b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    path = folder / f"declares-{entries}.zip"
+    path.write_bytes(data[:end] + zip64 + locator + tail)
+    return path
+
+
+def zip_understating_entries(folder: Path, entries: int, declared: int) -> Path:
+    """`entries` empty members behind an end record that declares only `declared`, and whose
+    last central directory header is broken: zipfile, which walks the directory without
+    reading the count, can open it only as far as that header."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for i in range(entries):
+            zf.writestr(f"cats/{i}.jpg", b"")
+    data = bytearray(buffer.getvalue())
+    end = len(data) - _ZIP_END.size
+    struct.pack_into("<2H", data, end + 8, declared, declared)  # entries on this disk, in all
+    last = data.rindex(b"PK\x01\x02")
+    data[last : last + 4] = b"XXXX"
+    path = folder / f"understates-{entries}.zip"
+    path.write_bytes(bytes(data))
+    return path
+
+
 # ---------------------------------------------------------------- images
 
 
@@ -184,12 +228,15 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
 
 
-def pixel_bomb_png(folder: Path, width: int = 50_000, height: int = 50_000) -> Path:
-    """A valid-looking PNG of a few hundred bytes whose header declares width x height pixels.
+def pixel_bomb_png(
+    folder: Path, width: int = 50_000, height: int = 50_000, bit_depth: int = 8
+) -> Path:
+    """A valid-looking PNG of a few hundred bytes whose header declares width x height pixels
+    of grey (8 or 16 bits), and whose pixels stop after a sliver of the first rows.
 
     Written chunk by chunk so nothing of that size is ever allocated, here or when probed."""
-    path = folder / f"bomb-{width}x{height}.png"
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit grey, no interlace
+    path = folder / f"bomb-{width}x{height}-{bit_depth}.png"
+    ihdr = struct.pack(">IIBBBBB", width, height, bit_depth, 0, 0, 0, 0)  # grey, no interlace
     idat = zlib.compress(b"\0" * 4096)  # a sliver of the first rows: the header is the attack
     signature = b"\x89PNG\r\n\x1a\n"
     path.write_bytes(

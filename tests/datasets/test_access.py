@@ -28,6 +28,7 @@ from tests.fixtures.images import image_bytes, write_tree, zip_of
 from tests.fixtures.storage import S3_CREDENTIALS
 
 ALLOWED = "s3://data-a/allowed/"
+OUTPUTS = "s3://data-a/outputs/"  # where scoring output may go: apart from the sources
 SECRET = image_bytes("red", 666)  # a valid image: were it ever read, indexing would keep it
 INSIDE = image_bytes("blue", 1)
 
@@ -155,6 +156,8 @@ def settings(tmp_path: Path, moto_endpoint: str, s3_objects: None) -> Settings:
     return Settings(
         data_dir=tmp_path / "data",
         s3_source_prefixes=[ALLOWED],
+        output_roots=[tmp_path / "outputs"],
+        output_s3_prefixes=[OUTPUTS],
         s3_endpoint_url=moto_endpoint,
         runner_poll_s=0.05,
         **S3_CREDENTIALS,
@@ -237,8 +240,23 @@ def test_the_services_own_storage_is_readable_but_never_a_write_target(
     for uri in (tree.own.as_uri(), f"{tree.own.as_uri()}/scoring/another-job"):
         with pytest.raises(SourceNotAllowed, match="own storage"):
             access.check_allowed(uri, write=True)
-    access.check_allowed(f"{tree.root.as_uri()}/out", write=True)
-    access.check_allowed(ALLOWED + "out", write=True)
+
+
+def test_writes_go_to_the_output_roots_only_and_outputs_are_not_sources(
+    settings: Settings, tree: Tree
+) -> None:
+    access = SourceAccess(settings)
+    for uri in (f"{tree.root.as_uri()}/out", tree.root.as_uri(), ALLOWED + "out", ALLOWED):
+        with pytest.raises(SourceNotAllowed, match="must be inside one of this server's output"):
+            access.check_allowed(uri, write=True)
+    outputs = settings.resolved_output_roots[0]
+    for uri in (f"{outputs.as_uri()}/out", OUTPUTS + "out"):
+        access.check_allowed(uri, write=True)
+        with pytest.raises(SourceNotAllowed, match="this server may read"):
+            access.check_allowed(uri)  # a dataset registered there could be written into
+    # A file:// output's store starts at its output root, so no link below that is followed.
+    store, key = access.locate(f"{outputs.as_uri()}/team/out", write=True)
+    assert store.root_uri == outputs.as_uri() and key == "team/out"
 
 
 @pytest.mark.parametrize("name", ["a b.png", "a#1.png", "100%.png", "%2e%2e.png", "q?.png"])
@@ -322,6 +340,31 @@ def test_scoring_output_may_not_overwrite_the_services_own_files(
         response = client.post("/v1/scoring-jobs", json={**job, "output_uri": target})
         assert_refused(response, "output_uri")
         assert "own storage" in response.json()["detail"]
+
+
+def test_a_refused_uri_is_explained_without_the_servers_roots(
+    client: TestClient, settings: Settings, tree: Tree
+) -> None:
+    # The refusals used to list every allowed root (and a link loop named where it led): the
+    # caller learns that a URI is refused and whom to ask; the roots are the operator's.
+    (tree.outside / "loop").symlink_to(tree.outside / "loop")
+    (tree.root / "far").symlink_to(tree.outside / "loop")
+    model_id = make_trained_model(client)
+    for uri, ask in [
+        (f"{tree.outside.as_uri()}/secret.png", "the allowed roots"),
+        ("s3://data-a/secret.png", "the allowed prefixes"),
+        (f"{tree.root.as_uri()}/far/x.png", "cannot be resolved"),
+    ]:
+        responses = [
+            client.post("/v1/datasets", json={"source_uri": uri}),
+            client.post("/v1/scoring-jobs", json={"model_id": model_id, "input_uri": uri}),
+        ]
+        for response in responses:
+            assert response.status_code == 422, response.text
+            assert ask in response.json()["detail"], response.text
+            text = response.text.replace(json.dumps(uri)[1:-1], "<the caller's URI>")
+            for internal in (str(tree.root), str(tree.outside), str(tree.own), ALLOWED):
+                assert internal not in text, (internal, response.text)
 
 
 # -- indexing ------------------------------------------------------------------------------------

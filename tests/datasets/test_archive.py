@@ -227,6 +227,31 @@ def test_a_zip_with_too_many_entries_is_refused_before_anything_is_written(
     assert written == {}
 
 
+@pytest.mark.parametrize("corrupt_directory", [False, True], ids=["intact", "corrupt"])
+def test_a_zip_declaring_too_many_entries_is_refused_before_zipfile_parses_its_directory(
+    tmp_path: Path, corrupt_directory: bool
+) -> None:
+    """Had zipfile parsed the directory first (a ZipInfo per entry, all in memory), the corrupt
+    one would be refused as corrupt; the intact one holds a single entry."""
+    archive = hostile.zip_declaring_entries(tmp_path, 210_000, corrupt_directory=corrupt_directory)
+    with pytest.raises(
+        ArchiveRejected, match=r"^more than 200000 entries in the archive \(it declares 210000\)$"
+    ):
+        safe_extract(archive, tmp_path / "out", ArchiveLimits())
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_zip_understating_its_entries_is_refused_by_counting_its_headers(
+    tmp_path: Path,
+) -> None:
+    archive = hostile.zip_understating_entries(tmp_path, entries=50, declared=1)
+    with pytest.raises(ArchiveRejected, match=r"^more than 10 entries in the archive$"):
+        safe_extract(archive, tmp_path / "out", ArchiveLimits(max_entries=10))
+    # Under a cap it does not reach, it is zipfile that reads it, and finds the broken header.
+    with pytest.raises(ArchiveRejected, match="corrupt or unsupported zip: Bad magic number"):
+        safe_extract(archive, tmp_path / "out", ArchiveLimits(max_entries=100))
+
+
 def test_total_and_per_file_sizes_are_capped(tmp_path: Path) -> None:
     archive = tmp_path / "big.zip"
     with zipfile.ZipFile(archive, "w") as zf:

@@ -47,11 +47,16 @@ def sessions(job_settings: Settings) -> Any:
 
 
 @pytest.fixture
-def submit(sessions: Any) -> Callable[..., str]:
+def submit(sessions: Any, job_settings: Settings) -> Callable[..., str]:
     def submit(spec: dict[str, Any], max_attempts: int = 3, **kwargs: Any) -> str:
         with sessions.begin() as session:
             job, _ = service.submit(
-                session, SLEEP, SleepSpec(**spec), max_attempts=max_attempts, **kwargs
+                session,
+                SLEEP,
+                SleepSpec(**spec),
+                settings=job_settings,
+                max_attempts=max_attempts,
+                **kwargs,
             )
             return job.id
 

@@ -19,7 +19,7 @@ from app.storage import open_store
 from tests.datasets import hostile
 from tests.datasets.test_api import wait_indexed
 from tests.fixtures.images import class_tree, write_tree
-from tests.fixtures.storage import S3_CREDENTIALS, make_bucket
+from tests.fixtures.storage import S3_CREDENTIALS
 from tests.fixtures.trained import wait_for
 
 CLASSES = ["blue", "green", "red"]
@@ -130,8 +130,9 @@ def test_a_labelled_folder_in_s3_scores_to_parquet_in_the_callers_bucket(
     scoring_settings: Settings,
     trained_model: dict[str, Any],
     moto_endpoint: str,
+    scoring_bucket: str,
 ) -> None:
-    bucket = make_bucket(moto_endpoint)
+    bucket = scoring_bucket  # in/ is a source prefix, out/ an output prefix
     store = open_store(
         f"s3://{bucket}/in", Settings(s3_endpoint_url=moto_endpoint, **S3_CREDENTIALS)
     )

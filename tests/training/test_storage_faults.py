@@ -105,7 +105,7 @@ def test_transient_faults_in_stage_in_checkpoint_and_stage_out_cost_no_attempt(
 
 
 def test_a_persistent_fault_on_the_last_file_fails_the_job_as_infrastructure_without_a_model(
-    client: TestClient, faulty_s3: FaultyS3, job_body: dict[str, Any]
+    client: TestClient, settings: Settings, faulty_s3: FaultyS3, job_body: dict[str, Any]
 ) -> None:
     faulty_s3.plan.fail_always(Fault.INTERNAL_ERROR, method="PUT", path=model_file(CONFIG_FILE))
 
@@ -114,9 +114,12 @@ def test_a_persistent_fault_on_the_last_file_fails_the_job_as_infrastructure_wit
     assert job["status"] == "failed"
     assert job["attempts"] == JOB_ATTEMPTS
     assert job["error"]["code"] == "infrastructure-error"
+    # In the caller's terms: the bucket, the endpoint and S3's own words are in the server log.
     message = job["error"]["message"]
-    assert message.startswith("StorageError: ") and "InternalError" in message, message
-    assert CONFIG_FILE in message, message
+    assert message.startswith("Object storage was unreachable or refused an operation"), message
+    assert f"each of the job's {JOB_ATTEMPTS} attempts" in message, message
+    for internal in (settings.resolved_storage_uri, faulty_s3.url, "s3://", "InternalError"):
+        assert internal.removeprefix("http://") not in message, (internal, message)
     # Each attempt made exactly the configured requests for the file, then gave up.
     assert len(faulty_s3.plan.injected(Fault.INTERNAL_ERROR)) == JOB_ATTEMPTS * ATTEMPTS
     assert job["trained_model_id"] is None and job["links"]["trained_model"] is None

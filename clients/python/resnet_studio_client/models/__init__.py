@@ -1,8 +1,14 @@
 """ Contains all the data models used in inputs/outputs """
 
+from .api_key import ApiKey
+from .api_key_create import ApiKeyCreate
+from .api_key_created import ApiKeyCreated
+from .api_key_page import ApiKeyPage
 from .architecture import Architecture
 from .architecture_info import ArchitectureInfo
 from .architecture_list import ArchitectureList
+from .audit_event import AuditEvent
+from .audit_event_page import AuditEventPage
 from .averages import Averages
 from .better import Better
 from .center_crop_option import CenterCropOption
@@ -58,6 +64,14 @@ from .predict_response import PredictResponse
 from .prediction import Prediction
 from .prediction_probabilities_type_0 import PredictionProbabilitiesType0
 from .problem import Problem
+from .project import Project
+from .project_create import ProjectCreate
+from .project_page import ProjectPage
+from .project_quotas import ProjectQuotas
+from .project_update import ProjectUpdate
+from .quota import Quota
+from .quota_limits import QuotaLimits
+from .quota_usage import QuotaUsage
 from .random_affine_option import RandomAffineOption
 from .random_crop_option import RandomCropOption
 from .random_erasing_option import RandomErasingOption
@@ -69,6 +83,12 @@ from .random_rotation_option import RandomRotationOption
 from .random_vertical_flip_option import RandomVerticalFlipOption
 from .readiness import Readiness
 from .resize_option import ResizeOption
+from .role import Role
+from .scored_image import ScoredImage
+from .scored_image_page import ScoredImagePage
+from .scored_image_probabilities import ScoredImageProbabilities
+from .scoring_failure import ScoringFailure
+from .scoring_failure_page import ScoringFailurePage
 from .scoring_job import ScoringJob
 from .scoring_job_create import ScoringJobCreate
 from .scoring_job_links import ScoringJobLinks
@@ -95,9 +115,15 @@ from .transform_page import TransformPage
 from .transition import Transition
 
 __all__ = (
+    "ApiKey",
+    "ApiKeyCreate",
+    "ApiKeyCreated",
+    "ApiKeyPage",
     "Architecture",
     "ArchitectureInfo",
     "ArchitectureList",
+    "AuditEvent",
+    "AuditEventPage",
     "Averages",
     "Better",
     "CenterCropOption",
@@ -153,6 +179,14 @@ __all__ = (
     "PredictRequest",
     "PredictResponse",
     "Problem",
+    "Project",
+    "ProjectCreate",
+    "ProjectPage",
+    "ProjectQuotas",
+    "ProjectUpdate",
+    "Quota",
+    "QuotaLimits",
+    "QuotaUsage",
     "RandomAffineOption",
     "RandomCropOption",
     "RandomErasingOption",
@@ -164,6 +198,12 @@ __all__ = (
     "RandomVerticalFlipOption",
     "Readiness",
     "ResizeOption",
+    "Role",
+    "ScoredImage",
+    "ScoredImagePage",
+    "ScoredImageProbabilities",
+    "ScoringFailure",
+    "ScoringFailurePage",
     "ScoringJob",
     "ScoringJobCreate",
     "ScoringJobLinks",

@@ -43,6 +43,8 @@ class Dataset:
             class_counts (DatasetClassCountsType0 | None):
             image_count (int | None):
             skipped_count (int | None):
+            stored_bytes (int | None): Bytes this dataset keeps in the service's storage: an uploaded archive, the images
+                kept from an archive, its snapshot. Null for datasets indexed before it was recorded.
             image_stats (ImageStats | None):
             parent_id (None | str): The dataset this one was split from.
             progress (IndexingProgress | None): While indexing.
@@ -63,6 +65,7 @@ class Dataset:
     class_counts: DatasetClassCountsType0 | None
     image_count: int | None
     skipped_count: int | None
+    stored_bytes: int | None
     image_stats: ImageStats | None
     parent_id: None | str
     progress: IndexingProgress | None
@@ -119,6 +122,9 @@ class Dataset:
         skipped_count: int | None
         skipped_count = self.skipped_count
 
+        stored_bytes: int | None
+        stored_bytes = self.stored_bytes
+
         image_stats: dict[str, Any] | None
         if isinstance(self.image_stats, ImageStats):
             image_stats = self.image_stats.to_dict()
@@ -161,6 +167,7 @@ class Dataset:
             "class_counts": class_counts,
             "image_count": image_count,
             "skipped_count": skipped_count,
+            "stored_bytes": stored_bytes,
             "image_stats": image_stats,
             "parent_id": parent_id,
             "progress": progress,
@@ -270,6 +277,14 @@ class Dataset:
         skipped_count = _parse_skipped_count(d.pop("skipped_count"))
 
 
+        def _parse_stored_bytes(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        stored_bytes = _parse_stored_bytes(d.pop("stored_bytes"))
+
+
         def _parse_image_stats(data: object) -> ImageStats | None:
             if data is None:
                 return data
@@ -359,6 +374,7 @@ class Dataset:
             class_counts=class_counts,
             image_count=image_count,
             skipped_count=skipped_count,
+            stored_bytes=stored_bytes,
             image_stats=image_stats,
             parent_id=parent_id,
             progress=progress,

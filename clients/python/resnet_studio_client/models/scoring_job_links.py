@@ -24,7 +24,9 @@ class ScoringJobLinks:
         Attributes:
             self_ (str):
             output (str):
+            output_rows (str):
             errors (str):
+            error_rows (str):
             evaluation (str):
             logs (str):
             events (str):
@@ -33,7 +35,9 @@ class ScoringJobLinks:
 
     self_: str
     output: str
+    output_rows: str
     errors: str
+    error_rows: str
     evaluation: str
     logs: str
     events: str
@@ -49,7 +53,11 @@ class ScoringJobLinks:
 
         output = self.output
 
+        output_rows = self.output_rows
+
         errors = self.errors
+
+        error_rows = self.error_rows
 
         evaluation = self.evaluation
 
@@ -65,7 +73,9 @@ class ScoringJobLinks:
         field_dict.update({
             "self": self_,
             "output": output,
+            "output_rows": output_rows,
             "errors": errors,
+            "error_rows": error_rows,
             "evaluation": evaluation,
             "logs": logs,
             "events": events,
@@ -83,7 +93,11 @@ class ScoringJobLinks:
 
         output = d.pop("output")
 
+        output_rows = d.pop("output_rows")
+
         errors = d.pop("errors")
+
+        error_rows = d.pop("error_rows")
 
         evaluation = d.pop("evaluation")
 
@@ -96,7 +110,9 @@ class ScoringJobLinks:
         scoring_job_links = cls(
             self_=self_,
             output=output,
+            output_rows=output_rows,
             errors=errors,
+            error_rows=error_rows,
             evaluation=evaluation,
             logs=logs,
             events=events,

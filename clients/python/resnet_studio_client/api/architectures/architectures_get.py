@@ -11,15 +11,22 @@ from ... import errors
 from ...models.architecture import Architecture
 from ...models.architecture_info import ArchitectureInfo
 from ...models.problem import Problem
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
     name: Architecture,
+    *,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["x-project-id"] = x_project_id
+
+
 
     
 
@@ -31,6 +38,7 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -49,6 +57,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -90,12 +112,15 @@ def sync_detailed(
     name: Architecture,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[ArchitectureInfo | Problem]:
     """ Describe one architecture
 
     Args:
         name (Architecture):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -108,6 +133,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         name=name,
+x_project_id=x_project_id,
 
     )
 
@@ -121,12 +147,15 @@ def sync(
     name: Architecture,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> ArchitectureInfo | Problem | None:
     """ Describe one architecture
 
     Args:
         name (Architecture):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -140,6 +169,7 @@ def sync(
     return sync_detailed(
         name=name,
 client=client,
+x_project_id=x_project_id,
 
     ).parsed
 
@@ -147,12 +177,15 @@ async def asyncio_detailed(
     name: Architecture,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[ArchitectureInfo | Problem]:
     """ Describe one architecture
 
     Args:
         name (Architecture):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -165,6 +198,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         name=name,
+x_project_id=x_project_id,
 
     )
 
@@ -178,12 +212,15 @@ async def asyncio(
     name: Architecture,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> ArchitectureInfo | Problem | None:
     """ Describe one architecture
 
     Args:
         name (Architecture):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -197,5 +234,6 @@ async def asyncio(
     return (await asyncio_detailed(
         name=name,
 client=client,
+x_project_id=x_project_id,
 
     )).parsed

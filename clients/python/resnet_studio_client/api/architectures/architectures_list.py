@@ -10,14 +10,21 @@ from ... import errors
 
 from ...models.architecture_list import ArchitectureList
 from ...models.problem import Problem
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
-    
+    *,
+    x_project_id: None | str | Unset = UNSET,
+
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["x-project-id"] = x_project_id
+
+
 
     
 
@@ -29,6 +36,7 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -47,6 +55,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -87,12 +109,17 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[ArchitectureList | Problem]:
     """ List the supported architectures
 
      Every architecture this server builds, with its size, cost and whether its ImageNet weights
     are in the weights store right now.
+
+    Args:
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -104,7 +131,8 @@ def sync_detailed(
 
 
     kwargs = _get_kwargs(
-        
+        x_project_id=x_project_id,
+
     )
 
     response = client.get_httpx_client().request(
@@ -116,12 +144,17 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> ArchitectureList | Problem | None:
     """ List the supported architectures
 
      Every architecture this server builds, with its size, cost and whether its ImageNet weights
     are in the weights store right now.
+
+    Args:
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -134,18 +167,24 @@ def sync(
 
     return sync_detailed(
         client=client,
+x_project_id=x_project_id,
 
     ).parsed
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[ArchitectureList | Problem]:
     """ List the supported architectures
 
      Every architecture this server builds, with its size, cost and whether its ImageNet weights
     are in the weights store right now.
+
+    Args:
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -157,7 +196,8 @@ async def asyncio_detailed(
 
 
     kwargs = _get_kwargs(
-        
+        x_project_id=x_project_id,
+
     )
 
     response = await client.get_async_httpx_client().request(
@@ -169,12 +209,17 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> ArchitectureList | Problem | None:
     """ List the supported architectures
 
      Every architecture this server builds, with its size, cost and whether its ImageNet weights
     are in the weights store right now.
+
+    Args:
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -187,5 +232,6 @@ async def asyncio(
 
     return (await asyncio_detailed(
         client=client,
+x_project_id=x_project_id,
 
     )).parsed

@@ -11,6 +11,7 @@ from ... import errors
 from ...models.dataset import Dataset
 from ...models.dataset_create import DatasetCreate
 from ...models.problem import Problem
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,9 +19,13 @@ from typing import cast
 def _get_kwargs(
     *,
     body: DatasetCreate,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["x-project-id"] = x_project_id
+
 
 
     
@@ -62,6 +67,27 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 408:
+        response_408 = Problem.from_dict(response.json())
+
+
+
+        return response_408
 
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
@@ -117,6 +143,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: DatasetCreate,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Dataset | Problem]:
     """ Register an image directory (indexed in the background)
@@ -125,6 +152,8 @@ def sync_detailed(
     is `ready` with its classes and counts, or `failed` with a reason.
 
     Args:
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (DatasetCreate): Register an image directory (Azure's Convert to Image Directory).
 
     Raises:
@@ -138,6 +167,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+x_project_id=x_project_id,
 
     )
 
@@ -151,6 +181,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: DatasetCreate,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Dataset | Problem | None:
     """ Register an image directory (indexed in the background)
@@ -159,6 +190,8 @@ def sync(
     is `ready` with its classes and counts, or `failed` with a reason.
 
     Args:
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (DatasetCreate): Register an image directory (Azure's Convert to Image Directory).
 
     Raises:
@@ -173,6 +206,7 @@ def sync(
     return sync_detailed(
         client=client,
 body=body,
+x_project_id=x_project_id,
 
     ).parsed
 
@@ -180,6 +214,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: DatasetCreate,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Dataset | Problem]:
     """ Register an image directory (indexed in the background)
@@ -188,6 +223,8 @@ async def asyncio_detailed(
     is `ready` with its classes and counts, or `failed` with a reason.
 
     Args:
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (DatasetCreate): Register an image directory (Azure's Convert to Image Directory).
 
     Raises:
@@ -201,6 +238,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+x_project_id=x_project_id,
 
     )
 
@@ -214,6 +252,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: DatasetCreate,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Dataset | Problem | None:
     """ Register an image directory (indexed in the background)
@@ -222,6 +261,8 @@ async def asyncio(
     is `ready` with its classes and counts, or `failed` with a reason.
 
     Args:
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (DatasetCreate): Register an image directory (Azure's Convert to Image Directory).
 
     Raises:
@@ -236,5 +277,6 @@ async def asyncio(
     return (await asyncio_detailed(
         client=client,
 body=body,
+x_project_id=x_project_id,
 
     )).parsed

@@ -21,9 +21,14 @@ def _get_kwargs(
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     status: DatasetStatus | None | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["x-project-id"] = x_project_id
+
+
 
     
 
@@ -58,6 +63,7 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -76,6 +82,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -119,6 +139,7 @@ def sync_detailed(
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     status: DatasetStatus | None | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[DatasetPage | Problem]:
     """ List datasets
@@ -127,6 +148,8 @@ def sync_detailed(
         limit (int | Unset): Items per page. Default: 50.
         cursor (None | str | Unset): `next_cursor` from the previous page.
         status (DatasetStatus | None | Unset):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -141,6 +164,7 @@ def sync_detailed(
         limit=limit,
 cursor=cursor,
 status=status,
+x_project_id=x_project_id,
 
     )
 
@@ -156,6 +180,7 @@ def sync(
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     status: DatasetStatus | None | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> DatasetPage | Problem | None:
     """ List datasets
@@ -164,6 +189,8 @@ def sync(
         limit (int | Unset): Items per page. Default: 50.
         cursor (None | str | Unset): `next_cursor` from the previous page.
         status (DatasetStatus | None | Unset):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -179,6 +206,7 @@ def sync(
 limit=limit,
 cursor=cursor,
 status=status,
+x_project_id=x_project_id,
 
     ).parsed
 
@@ -188,6 +216,7 @@ async def asyncio_detailed(
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     status: DatasetStatus | None | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[DatasetPage | Problem]:
     """ List datasets
@@ -196,6 +225,8 @@ async def asyncio_detailed(
         limit (int | Unset): Items per page. Default: 50.
         cursor (None | str | Unset): `next_cursor` from the previous page.
         status (DatasetStatus | None | Unset):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -210,6 +241,7 @@ async def asyncio_detailed(
         limit=limit,
 cursor=cursor,
 status=status,
+x_project_id=x_project_id,
 
     )
 
@@ -225,6 +257,7 @@ async def asyncio(
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     status: DatasetStatus | None | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> DatasetPage | Problem | None:
     """ List datasets
@@ -233,6 +266,8 @@ async def asyncio(
         limit (int | Unset): Items per page. Default: 50.
         cursor (None | str | Unset): `next_cursor` from the previous page.
         status (DatasetStatus | None | Unset):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -248,5 +283,6 @@ async def asyncio(
 limit=limit,
 cursor=cursor,
 status=status,
+x_project_id=x_project_id,
 
     )).parsed

@@ -20,9 +20,14 @@ def _get_kwargs(
     *,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["x-project-id"] = x_project_id
+
+
 
     
 
@@ -48,6 +53,7 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -66,6 +72,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
 
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
@@ -123,6 +136,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Problem | SkippedPage]:
     """ Files left out of the dataset, with the reason
@@ -131,6 +145,8 @@ def sync_detailed(
         dataset_id (str):
         limit (int | Unset): Items per page. Default: 50.
         cursor (None | str | Unset): `next_cursor` from the previous page.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -145,6 +161,7 @@ def sync_detailed(
         dataset_id=dataset_id,
 limit=limit,
 cursor=cursor,
+x_project_id=x_project_id,
 
     )
 
@@ -160,6 +177,7 @@ def sync(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Problem | SkippedPage | None:
     """ Files left out of the dataset, with the reason
@@ -168,6 +186,8 @@ def sync(
         dataset_id (str):
         limit (int | Unset): Items per page. Default: 50.
         cursor (None | str | Unset): `next_cursor` from the previous page.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -183,6 +203,7 @@ def sync(
 client=client,
 limit=limit,
 cursor=cursor,
+x_project_id=x_project_id,
 
     ).parsed
 
@@ -192,6 +213,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Problem | SkippedPage]:
     """ Files left out of the dataset, with the reason
@@ -200,6 +222,8 @@ async def asyncio_detailed(
         dataset_id (str):
         limit (int | Unset): Items per page. Default: 50.
         cursor (None | str | Unset): `next_cursor` from the previous page.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -214,6 +238,7 @@ async def asyncio_detailed(
         dataset_id=dataset_id,
 limit=limit,
 cursor=cursor,
+x_project_id=x_project_id,
 
     )
 
@@ -229,6 +254,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Problem | SkippedPage | None:
     """ Files left out of the dataset, with the reason
@@ -237,6 +263,8 @@ async def asyncio(
         dataset_id (str):
         limit (int | Unset): Items per page. Default: 50.
         cursor (None | str | Unset): `next_cursor` from the previous page.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -252,5 +280,6 @@ async def asyncio(
 client=client,
 limit=limit,
 cursor=cursor,
+x_project_id=x_project_id,
 
     )).parsed

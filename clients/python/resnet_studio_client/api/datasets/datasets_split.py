@@ -20,9 +20,13 @@ def _get_kwargs(
     dataset_id: str,
     *,
     body: None | SplitRequest | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["x-project-id"] = x_project_id
+
 
 
     
@@ -69,12 +73,26 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_401
 
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
 
 
 
         return response_404
+
+    if response.status_code == 408:
+        response_408 = Problem.from_dict(response.json())
+
+
+
+        return response_408
 
     if response.status_code == 409:
         response_409 = Problem.from_dict(response.json())
@@ -138,12 +156,15 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: None | SplitRequest | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Problem | SplitResult]:
     """ Split into two datasets, stratified by class
 
     Args:
         dataset_id (str):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (None | SplitRequest | Unset):
 
     Raises:
@@ -158,6 +179,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
 body=body,
+x_project_id=x_project_id,
 
     )
 
@@ -172,12 +194,15 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: None | SplitRequest | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Problem | SplitResult | None:
     """ Split into two datasets, stratified by class
 
     Args:
         dataset_id (str):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (None | SplitRequest | Unset):
 
     Raises:
@@ -193,6 +218,7 @@ def sync(
         dataset_id=dataset_id,
 client=client,
 body=body,
+x_project_id=x_project_id,
 
     ).parsed
 
@@ -201,12 +227,15 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: None | SplitRequest | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Problem | SplitResult]:
     """ Split into two datasets, stratified by class
 
     Args:
         dataset_id (str):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (None | SplitRequest | Unset):
 
     Raises:
@@ -221,6 +250,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         dataset_id=dataset_id,
 body=body,
+x_project_id=x_project_id,
 
     )
 
@@ -235,12 +265,15 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: None | SplitRequest | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Problem | SplitResult | None:
     """ Split into two datasets, stratified by class
 
     Args:
         dataset_id (str):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (None | SplitRequest | Unset):
 
     Raises:
@@ -256,5 +289,6 @@ async def asyncio(
         dataset_id=dataset_id,
 client=client,
 body=body,
+x_project_id=x_project_id,
 
     )).parsed

@@ -11,6 +11,7 @@ from ... import errors
 from ...models.dataset import Dataset
 from ...models.datasets_upload_body import DatasetsUploadBody
 from ...models.problem import Problem
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,9 +19,13 @@ from typing import cast
 def _get_kwargs(
     *,
     body: DatasetsUploadBody,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["x-project-id"] = x_project_id
+
 
 
     
@@ -62,6 +67,27 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 408:
+        response_408 = Problem.from_dict(response.json())
+
+
+
+        return response_408
 
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
@@ -110,11 +136,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: DatasetsUploadBody,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Dataset | Problem]:
     """ Upload an archive of an image directory and register it
 
     Args:
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (DatasetsUploadBody):
 
     Raises:
@@ -128,6 +157,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+x_project_id=x_project_id,
 
     )
 
@@ -141,11 +171,14 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: DatasetsUploadBody,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Dataset | Problem | None:
     """ Upload an archive of an image directory and register it
 
     Args:
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (DatasetsUploadBody):
 
     Raises:
@@ -160,6 +193,7 @@ def sync(
     return sync_detailed(
         client=client,
 body=body,
+x_project_id=x_project_id,
 
     ).parsed
 
@@ -167,11 +201,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: DatasetsUploadBody,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Dataset | Problem]:
     """ Upload an archive of an image directory and register it
 
     Args:
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (DatasetsUploadBody):
 
     Raises:
@@ -185,6 +222,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+x_project_id=x_project_id,
 
     )
 
@@ -198,11 +236,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: DatasetsUploadBody,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Dataset | Problem | None:
     """ Upload an archive of an image directory and register it
 
     Args:
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (DatasetsUploadBody):
 
     Raises:
@@ -217,5 +258,6 @@ async def asyncio(
     return (await asyncio_detailed(
         client=client,
 body=body,
+x_project_id=x_project_id,
 
     )).parsed

@@ -11,6 +11,7 @@ from ... import errors
 from ...models.model import Model
 from ...models.model_create import ModelCreate
 from ...models.problem import Problem
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,9 +19,13 @@ from typing import cast
 def _get_kwargs(
     *,
     body: ModelCreate,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["x-project-id"] = x_project_id
+
 
 
     
@@ -62,6 +67,27 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 408:
+        response_408 = Problem.from_dict(response.json())
+
+
+
+        return response_408
 
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
@@ -117,6 +143,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ModelCreate,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Model | Problem]:
     """ Build an untrained model
@@ -125,6 +152,8 @@ def sync_detailed(
     The class count is set later by the training data.
 
     Args:
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (ModelCreate): Build an untrained model, as the Azure ML designer's ResNet and
             DenseNet modules do.
 
@@ -139,6 +168,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+x_project_id=x_project_id,
 
     )
 
@@ -152,6 +182,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ModelCreate,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Model | Problem | None:
     """ Build an untrained model
@@ -160,6 +191,8 @@ def sync(
     The class count is set later by the training data.
 
     Args:
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (ModelCreate): Build an untrained model, as the Azure ML designer's ResNet and
             DenseNet modules do.
 
@@ -175,6 +208,7 @@ def sync(
     return sync_detailed(
         client=client,
 body=body,
+x_project_id=x_project_id,
 
     ).parsed
 
@@ -182,6 +216,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ModelCreate,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Model | Problem]:
     """ Build an untrained model
@@ -190,6 +225,8 @@ async def asyncio_detailed(
     The class count is set later by the training data.
 
     Args:
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (ModelCreate): Build an untrained model, as the Azure ML designer's ResNet and
             DenseNet modules do.
 
@@ -204,6 +241,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+x_project_id=x_project_id,
 
     )
 
@@ -217,6 +255,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ModelCreate,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Model | Problem | None:
     """ Build an untrained model
@@ -225,6 +264,8 @@ async def asyncio(
     The class count is set later by the training data.
 
     Args:
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (ModelCreate): Build an untrained model, as the Azure ML designer's ResNet and
             DenseNet modules do.
 
@@ -240,5 +281,6 @@ async def asyncio(
     return (await asyncio_detailed(
         client=client,
 body=body,
+x_project_id=x_project_id,
 
     )).parsed

@@ -9,15 +9,22 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.problem import Problem
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
     model_id: str,
+    *,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["x-project-id"] = x_project_id
+
+
 
     
 
@@ -29,6 +36,7 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -44,6 +52,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
 
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
@@ -99,12 +114,15 @@ def sync_detailed(
     model_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Any | Problem]:
     """ Delete a model and its stored files
 
     Args:
         model_id (str):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -117,6 +135,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         model_id=model_id,
+x_project_id=x_project_id,
 
     )
 
@@ -130,12 +149,15 @@ def sync(
     model_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Any | Problem | None:
     """ Delete a model and its stored files
 
     Args:
         model_id (str):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -149,6 +171,7 @@ def sync(
     return sync_detailed(
         model_id=model_id,
 client=client,
+x_project_id=x_project_id,
 
     ).parsed
 
@@ -156,12 +179,15 @@ async def asyncio_detailed(
     model_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Any | Problem]:
     """ Delete a model and its stored files
 
     Args:
         model_id (str):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -174,6 +200,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         model_id=model_id,
+x_project_id=x_project_id,
 
     )
 
@@ -187,12 +214,15 @@ async def asyncio(
     model_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Any | Problem | None:
     """ Delete a model and its stored files
 
     Args:
         model_id (str):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -206,5 +236,6 @@ async def asyncio(
     return (await asyncio_detailed(
         model_id=model_id,
 client=client,
+x_project_id=x_project_id,
 
     )).parsed

@@ -21,9 +21,14 @@ def _get_kwargs(
     model_id: str,
     *,
     format_: ExportFormat | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["x-project-id"] = x_project_id
+
+
 
     
 
@@ -46,6 +51,7 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -66,6 +72,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
 
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
@@ -122,6 +135,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     format_: ExportFormat | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[File | Problem]:
     """ Export a trained model (zip)
@@ -133,6 +147,8 @@ def sync_detailed(
     Args:
         model_id (str):
         format_ (ExportFormat | Unset):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -146,6 +162,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         model_id=model_id,
 format_=format_,
+x_project_id=x_project_id,
 
     )
 
@@ -160,6 +177,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     format_: ExportFormat | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> File | Problem | None:
     """ Export a trained model (zip)
@@ -171,6 +189,8 @@ def sync(
     Args:
         model_id (str):
         format_ (ExportFormat | Unset):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -185,6 +205,7 @@ def sync(
         model_id=model_id,
 client=client,
 format_=format_,
+x_project_id=x_project_id,
 
     ).parsed
 
@@ -193,6 +214,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     format_: ExportFormat | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[File | Problem]:
     """ Export a trained model (zip)
@@ -204,6 +226,8 @@ async def asyncio_detailed(
     Args:
         model_id (str):
         format_ (ExportFormat | Unset):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -217,6 +241,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         model_id=model_id,
 format_=format_,
+x_project_id=x_project_id,
 
     )
 
@@ -231,6 +256,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     format_: ExportFormat | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> File | Problem | None:
     """ Export a trained model (zip)
@@ -242,6 +268,8 @@ async def asyncio(
     Args:
         model_id (str):
         format_ (ExportFormat | Unset):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -256,5 +284,6 @@ async def asyncio(
         model_id=model_id,
 client=client,
 format_=format_,
+x_project_id=x_project_id,
 
     )).parsed

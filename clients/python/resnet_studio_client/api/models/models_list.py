@@ -24,9 +24,14 @@ def _get_kwargs(
     status: ModelStatus | None | Unset = UNSET,
     architecture: Architecture | None | Unset = UNSET,
     tag: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["x-project-id"] = x_project_id
+
+
 
     
 
@@ -77,6 +82,7 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -95,6 +101,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -140,6 +160,7 @@ def sync_detailed(
     status: ModelStatus | None | Unset = UNSET,
     architecture: Architecture | None | Unset = UNSET,
     tag: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[ModelPage | Problem]:
     """ List models
@@ -150,6 +171,8 @@ def sync_detailed(
         status (ModelStatus | None | Unset):
         architecture (Architecture | None | Unset):
         tag (None | str | Unset):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -166,6 +189,7 @@ cursor=cursor,
 status=status,
 architecture=architecture,
 tag=tag,
+x_project_id=x_project_id,
 
     )
 
@@ -183,6 +207,7 @@ def sync(
     status: ModelStatus | None | Unset = UNSET,
     architecture: Architecture | None | Unset = UNSET,
     tag: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> ModelPage | Problem | None:
     """ List models
@@ -193,6 +218,8 @@ def sync(
         status (ModelStatus | None | Unset):
         architecture (Architecture | None | Unset):
         tag (None | str | Unset):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -210,6 +237,7 @@ cursor=cursor,
 status=status,
 architecture=architecture,
 tag=tag,
+x_project_id=x_project_id,
 
     ).parsed
 
@@ -221,6 +249,7 @@ async def asyncio_detailed(
     status: ModelStatus | None | Unset = UNSET,
     architecture: Architecture | None | Unset = UNSET,
     tag: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[ModelPage | Problem]:
     """ List models
@@ -231,6 +260,8 @@ async def asyncio_detailed(
         status (ModelStatus | None | Unset):
         architecture (Architecture | None | Unset):
         tag (None | str | Unset):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -247,6 +278,7 @@ cursor=cursor,
 status=status,
 architecture=architecture,
 tag=tag,
+x_project_id=x_project_id,
 
     )
 
@@ -264,6 +296,7 @@ async def asyncio(
     status: ModelStatus | None | Unset = UNSET,
     architecture: Architecture | None | Unset = UNSET,
     tag: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> ModelPage | Problem | None:
     """ List models
@@ -274,6 +307,8 @@ async def asyncio(
         status (ModelStatus | None | Unset):
         architecture (Architecture | None | Unset):
         tag (None | str | Unset):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -291,5 +326,6 @@ cursor=cursor,
 status=status,
 architecture=architecture,
 tag=tag,
+x_project_id=x_project_id,
 
     )).parsed

@@ -25,9 +25,13 @@ def _get_kwargs(
     body:    ModelsPredictFilesBody  |     PredictRequest  |     File  | Unset = UNSET,
     top_k: int | None | Unset = UNSET,
     include_probabilities: bool | None | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["x-project-id"] = x_project_id
+
 
 
     
@@ -97,12 +101,26 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_401
 
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
 
 
 
         return response_404
+
+    if response.status_code == 408:
+        response_408 = Problem.from_dict(response.json())
+
+
+
+        return response_408
 
     if response.status_code == 409:
         response_409 = Problem.from_dict(response.json())
@@ -161,19 +179,23 @@ def sync_detailed(
     body:    ModelsPredictFilesBody  |     PredictRequest  |     File  | Unset = UNSET,
     top_k: int | None | Unset = UNSET,
     include_probabilities: bool | None | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[PredictResponse | Problem]:
     """ Classify a few images now
 
      Up to `predict_max_images` images per request (multipart `files`, JSON `images` with
     base64/data URIs or storage URIs, or one raw image), at most `predict_max_bytes` in all
-    (the body plus the images read by URI). The model's own inference
-    transformation is applied. Loaded models stay cached, so repeated calls are fast.
+    (the body plus the images read by URI), and at most `predict_max_pixels_per_request` pixels
+    (width x height, added up). The model's own inference transformation is applied. Loaded
+    models stay cached, so repeated calls are fast.
 
     Args:
         model_id (str):
         top_k (int | None | Unset): Default 1.
         include_probabilities (bool | None | Unset): Every class's probability too. Default false.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (ModelsPredictFilesBody):
         body (PredictRequest):
         body (File):
@@ -192,6 +214,7 @@ def sync_detailed(
 body=body,
 top_k=top_k,
 include_probabilities=include_probabilities,
+x_project_id=x_project_id,
 
     )
 
@@ -208,19 +231,23 @@ def sync(
     body:    ModelsPredictFilesBody  |     PredictRequest  |     File  | Unset = UNSET,
     top_k: int | None | Unset = UNSET,
     include_probabilities: bool | None | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> PredictResponse | Problem | None:
     """ Classify a few images now
 
      Up to `predict_max_images` images per request (multipart `files`, JSON `images` with
     base64/data URIs or storage URIs, or one raw image), at most `predict_max_bytes` in all
-    (the body plus the images read by URI). The model's own inference
-    transformation is applied. Loaded models stay cached, so repeated calls are fast.
+    (the body plus the images read by URI), and at most `predict_max_pixels_per_request` pixels
+    (width x height, added up). The model's own inference transformation is applied. Loaded
+    models stay cached, so repeated calls are fast.
 
     Args:
         model_id (str):
         top_k (int | None | Unset): Default 1.
         include_probabilities (bool | None | Unset): Every class's probability too. Default false.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (ModelsPredictFilesBody):
         body (PredictRequest):
         body (File):
@@ -240,6 +267,7 @@ client=client,
 body=body,
 top_k=top_k,
 include_probabilities=include_probabilities,
+x_project_id=x_project_id,
 
     ).parsed
 
@@ -250,19 +278,23 @@ async def asyncio_detailed(
     body:    ModelsPredictFilesBody  |     PredictRequest  |     File  | Unset = UNSET,
     top_k: int | None | Unset = UNSET,
     include_probabilities: bool | None | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[PredictResponse | Problem]:
     """ Classify a few images now
 
      Up to `predict_max_images` images per request (multipart `files`, JSON `images` with
     base64/data URIs or storage URIs, or one raw image), at most `predict_max_bytes` in all
-    (the body plus the images read by URI). The model's own inference
-    transformation is applied. Loaded models stay cached, so repeated calls are fast.
+    (the body plus the images read by URI), and at most `predict_max_pixels_per_request` pixels
+    (width x height, added up). The model's own inference transformation is applied. Loaded
+    models stay cached, so repeated calls are fast.
 
     Args:
         model_id (str):
         top_k (int | None | Unset): Default 1.
         include_probabilities (bool | None | Unset): Every class's probability too. Default false.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (ModelsPredictFilesBody):
         body (PredictRequest):
         body (File):
@@ -281,6 +313,7 @@ async def asyncio_detailed(
 body=body,
 top_k=top_k,
 include_probabilities=include_probabilities,
+x_project_id=x_project_id,
 
     )
 
@@ -297,19 +330,23 @@ async def asyncio(
     body:    ModelsPredictFilesBody  |     PredictRequest  |     File  | Unset = UNSET,
     top_k: int | None | Unset = UNSET,
     include_probabilities: bool | None | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> PredictResponse | Problem | None:
     """ Classify a few images now
 
      Up to `predict_max_images` images per request (multipart `files`, JSON `images` with
     base64/data URIs or storage URIs, or one raw image), at most `predict_max_bytes` in all
-    (the body plus the images read by URI). The model's own inference
-    transformation is applied. Loaded models stay cached, so repeated calls are fast.
+    (the body plus the images read by URI), and at most `predict_max_pixels_per_request` pixels
+    (width x height, added up). The model's own inference transformation is applied. Loaded
+    models stay cached, so repeated calls are fast.
 
     Args:
         model_id (str):
         top_k (int | None | Unset): Default 1.
         include_probabilities (bool | None | Unset): Every class's probability too. Default false.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (ModelsPredictFilesBody):
         body (PredictRequest):
         body (File):
@@ -329,5 +366,6 @@ client=client,
 body=body,
 top_k=top_k,
 include_probabilities=include_probabilities,
+x_project_id=x_project_id,
 
     )).parsed

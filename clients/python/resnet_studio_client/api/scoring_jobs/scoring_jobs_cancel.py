@@ -10,15 +10,22 @@ from ... import errors
 
 from ...models.problem import Problem
 from ...models.scoring_job import ScoringJob
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
     job_id: str,
+    *,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["x-project-id"] = x_project_id
+
+
 
     
 
@@ -30,6 +37,7 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -48,6 +56,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
 
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
@@ -96,12 +111,15 @@ def sync_detailed(
     job_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Problem | ScoringJob]:
     """ Cancel a scoring job
 
     Args:
         job_id (str):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -114,6 +132,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         job_id=job_id,
+x_project_id=x_project_id,
 
     )
 
@@ -127,12 +146,15 @@ def sync(
     job_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Problem | ScoringJob | None:
     """ Cancel a scoring job
 
     Args:
         job_id (str):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -146,6 +168,7 @@ def sync(
     return sync_detailed(
         job_id=job_id,
 client=client,
+x_project_id=x_project_id,
 
     ).parsed
 
@@ -153,12 +176,15 @@ async def asyncio_detailed(
     job_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Problem | ScoringJob]:
     """ Cancel a scoring job
 
     Args:
         job_id (str):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -171,6 +197,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         job_id=job_id,
+x_project_id=x_project_id,
 
     )
 
@@ -184,12 +211,15 @@ async def asyncio(
     job_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Problem | ScoringJob | None:
     """ Cancel a scoring job
 
     Args:
         job_id (str):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -203,5 +233,6 @@ async def asyncio(
     return (await asyncio_detailed(
         job_id=job_id,
 client=client,
+x_project_id=x_project_id,
 
     )).parsed

@@ -10,6 +10,7 @@ from ... import errors
 
 from ...models.comparison import Comparison
 from ...models.problem import Problem
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -17,9 +18,15 @@ from typing import cast
 def _get_kwargs(
     job_id: str,
     other_job_id: str,
+    *,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["x-project-id"] = x_project_id
+
+
 
     
 
@@ -31,6 +38,7 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -49,6 +57,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
 
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
@@ -105,6 +120,7 @@ def sync_detailed(
     other_job_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Comparison | Problem]:
     """ Compare two evaluations on the same data
@@ -112,6 +128,8 @@ def sync_detailed(
     Args:
         job_id (str):
         other_job_id (str):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -125,6 +143,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         job_id=job_id,
 other_job_id=other_job_id,
+x_project_id=x_project_id,
 
     )
 
@@ -139,6 +158,7 @@ def sync(
     other_job_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Comparison | Problem | None:
     """ Compare two evaluations on the same data
@@ -146,6 +166,8 @@ def sync(
     Args:
         job_id (str):
         other_job_id (str):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -160,6 +182,7 @@ def sync(
         job_id=job_id,
 other_job_id=other_job_id,
 client=client,
+x_project_id=x_project_id,
 
     ).parsed
 
@@ -168,6 +191,7 @@ async def asyncio_detailed(
     other_job_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Comparison | Problem]:
     """ Compare two evaluations on the same data
@@ -175,6 +199,8 @@ async def asyncio_detailed(
     Args:
         job_id (str):
         other_job_id (str):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -188,6 +214,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         job_id=job_id,
 other_job_id=other_job_id,
+x_project_id=x_project_id,
 
     )
 
@@ -202,6 +229,7 @@ async def asyncio(
     other_job_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Comparison | Problem | None:
     """ Compare two evaluations on the same data
@@ -209,6 +237,8 @@ async def asyncio(
     Args:
         job_id (str):
         other_job_id (str):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -223,5 +253,6 @@ async def asyncio(
         job_id=job_id,
 other_job_id=other_job_id,
 client=client,
+x_project_id=x_project_id,
 
     )).parsed

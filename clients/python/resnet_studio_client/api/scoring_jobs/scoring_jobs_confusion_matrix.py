@@ -10,6 +10,7 @@ from ... import errors
 
 from ...models.problem import Problem
 from ...types import File, FileTypes
+from ...types import UNSET, Unset
 from io import BytesIO
 from typing import cast
 
@@ -17,9 +18,15 @@ from typing import cast
 
 def _get_kwargs(
     job_id: str,
+    *,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["x-project-id"] = x_project_id
+
+
 
     
 
@@ -31,6 +38,7 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -51,6 +59,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
 
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
@@ -106,12 +121,15 @@ def sync_detailed(
     job_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[File | Problem]:
     """ The confusion matrix as a PNG
 
     Args:
         job_id (str):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -124,6 +142,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         job_id=job_id,
+x_project_id=x_project_id,
 
     )
 
@@ -137,12 +156,15 @@ def sync(
     job_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> File | Problem | None:
     """ The confusion matrix as a PNG
 
     Args:
         job_id (str):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -156,6 +178,7 @@ def sync(
     return sync_detailed(
         job_id=job_id,
 client=client,
+x_project_id=x_project_id,
 
     ).parsed
 
@@ -163,12 +186,15 @@ async def asyncio_detailed(
     job_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[File | Problem]:
     """ The confusion matrix as a PNG
 
     Args:
         job_id (str):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -181,6 +207,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         job_id=job_id,
+x_project_id=x_project_id,
 
     )
 
@@ -194,12 +221,15 @@ async def asyncio(
     job_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> File | Problem | None:
     """ The confusion matrix as a PNG
 
     Args:
         job_id (str):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -213,5 +243,6 @@ async def asyncio(
     return (await asyncio_detailed(
         job_id=job_id,
 client=client,
+x_project_id=x_project_id,
 
     )).parsed

@@ -20,11 +20,15 @@ def _get_kwargs(
     *,
     body: ScoringJobCreate,
     idempotency_key: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(x_project_id, Unset):
+        headers["x-project-id"] = x_project_id
 
 
 
@@ -67,6 +71,27 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 408:
+        response_408 = Problem.from_dict(response.json())
+
+
+
+        return response_408
 
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
@@ -123,6 +148,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: ScoringJobCreate,
     idempotency_key: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Problem | ScoringJob]:
     """ Score images with a trained model
@@ -132,7 +158,9 @@ def sync_detailed(
 
     Args:
         idempotency_key (None | str | Unset): Repeat a request safely: the same key and body
-            return the same job.
+            return the same job. 1 to 200 visible ASCII characters, e.g. a UUID.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (ScoringJobCreate): Score images with a trained model (Azure's Score Image Model), as
             a job.
 
@@ -148,6 +176,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
 idempotency_key=idempotency_key,
+x_project_id=x_project_id,
 
     )
 
@@ -162,6 +191,7 @@ def sync(
     client: AuthenticatedClient | Client,
     body: ScoringJobCreate,
     idempotency_key: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Problem | ScoringJob | None:
     """ Score images with a trained model
@@ -171,7 +201,9 @@ def sync(
 
     Args:
         idempotency_key (None | str | Unset): Repeat a request safely: the same key and body
-            return the same job.
+            return the same job. 1 to 200 visible ASCII characters, e.g. a UUID.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (ScoringJobCreate): Score images with a trained model (Azure's Score Image Model), as
             a job.
 
@@ -188,6 +220,7 @@ def sync(
         client=client,
 body=body,
 idempotency_key=idempotency_key,
+x_project_id=x_project_id,
 
     ).parsed
 
@@ -196,6 +229,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: ScoringJobCreate,
     idempotency_key: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Problem | ScoringJob]:
     """ Score images with a trained model
@@ -205,7 +239,9 @@ async def asyncio_detailed(
 
     Args:
         idempotency_key (None | str | Unset): Repeat a request safely: the same key and body
-            return the same job.
+            return the same job. 1 to 200 visible ASCII characters, e.g. a UUID.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (ScoringJobCreate): Score images with a trained model (Azure's Score Image Model), as
             a job.
 
@@ -221,6 +257,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
 idempotency_key=idempotency_key,
+x_project_id=x_project_id,
 
     )
 
@@ -235,6 +272,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: ScoringJobCreate,
     idempotency_key: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Problem | ScoringJob | None:
     """ Score images with a trained model
@@ -244,7 +282,9 @@ async def asyncio(
 
     Args:
         idempotency_key (None | str | Unset): Repeat a request safely: the same key and body
-            return the same job.
+            return the same job. 1 to 200 visible ASCII characters, e.g. a UUID.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (ScoringJobCreate): Score images with a trained model (Azure's Score Image Model), as
             a job.
 
@@ -261,5 +301,6 @@ async def asyncio(
         client=client,
 body=body,
 idempotency_key=idempotency_key,
+x_project_id=x_project_id,
 
     )).parsed

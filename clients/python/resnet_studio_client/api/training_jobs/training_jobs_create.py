@@ -20,11 +20,15 @@ def _get_kwargs(
     *,
     body: TrainingJobCreate,
     idempotency_key: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(x_project_id, Unset):
+        headers["x-project-id"] = x_project_id
 
 
 
@@ -67,6 +71,27 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 408:
+        response_408 = Problem.from_dict(response.json())
+
+
+
+        return response_408
 
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
@@ -123,6 +148,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: TrainingJobCreate,
     idempotency_key: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Problem | TrainingJob]:
     """ Start a training job
@@ -132,7 +158,9 @@ def sync_detailed(
 
     Args:
         idempotency_key (None | str | Unset): Repeat a request safely: the same key and body
-            return the same job.
+            return the same job. 1 to 200 visible ASCII characters, e.g. a UUID.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (TrainingJobCreate):
 
     Raises:
@@ -147,6 +175,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
 idempotency_key=idempotency_key,
+x_project_id=x_project_id,
 
     )
 
@@ -161,6 +190,7 @@ def sync(
     client: AuthenticatedClient | Client,
     body: TrainingJobCreate,
     idempotency_key: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Problem | TrainingJob | None:
     """ Start a training job
@@ -170,7 +200,9 @@ def sync(
 
     Args:
         idempotency_key (None | str | Unset): Repeat a request safely: the same key and body
-            return the same job.
+            return the same job. 1 to 200 visible ASCII characters, e.g. a UUID.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (TrainingJobCreate):
 
     Raises:
@@ -186,6 +218,7 @@ def sync(
         client=client,
 body=body,
 idempotency_key=idempotency_key,
+x_project_id=x_project_id,
 
     ).parsed
 
@@ -194,6 +227,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: TrainingJobCreate,
     idempotency_key: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Problem | TrainingJob]:
     """ Start a training job
@@ -203,7 +237,9 @@ async def asyncio_detailed(
 
     Args:
         idempotency_key (None | str | Unset): Repeat a request safely: the same key and body
-            return the same job.
+            return the same job. 1 to 200 visible ASCII characters, e.g. a UUID.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (TrainingJobCreate):
 
     Raises:
@@ -218,6 +254,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
 idempotency_key=idempotency_key,
+x_project_id=x_project_id,
 
     )
 
@@ -232,6 +269,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: TrainingJobCreate,
     idempotency_key: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Problem | TrainingJob | None:
     """ Start a training job
@@ -241,7 +279,9 @@ async def asyncio(
 
     Args:
         idempotency_key (None | str | Unset): Repeat a request safely: the same key and body
-            return the same job.
+            return the same job. 1 to 200 visible ASCII characters, e.g. a UUID.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
         body (TrainingJobCreate):
 
     Raises:
@@ -257,5 +297,6 @@ async def asyncio(
         client=client,
 body=body,
 idempotency_key=idempotency_key,
+x_project_id=x_project_id,
 
     )).parsed

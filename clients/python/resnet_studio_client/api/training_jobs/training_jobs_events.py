@@ -18,12 +18,16 @@ def _get_kwargs(
     job_id: str,
     *,
     last_event_id: int | Unset = 0,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(last_event_id, Unset):
         headers["Last-Event-ID"] = str(last_event_id)
 
+
+    if not isinstance(x_project_id, Unset):
+        headers["x-project-id"] = x_project_id
 
 
 
@@ -53,6 +57,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
 
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
@@ -102,6 +113,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     last_event_id: int | Unset = 0,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Any | Problem]:
     """ Live progress (Server-Sent Events)
@@ -109,6 +121,8 @@ def sync_detailed(
     Args:
         job_id (str):
         last_event_id (int | Unset): Resume a stream after this event. Default: 0.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -122,6 +136,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         job_id=job_id,
 last_event_id=last_event_id,
+x_project_id=x_project_id,
 
     )
 
@@ -136,6 +151,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     last_event_id: int | Unset = 0,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Any | Problem | None:
     """ Live progress (Server-Sent Events)
@@ -143,6 +159,8 @@ def sync(
     Args:
         job_id (str):
         last_event_id (int | Unset): Resume a stream after this event. Default: 0.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -157,6 +175,7 @@ def sync(
         job_id=job_id,
 client=client,
 last_event_id=last_event_id,
+x_project_id=x_project_id,
 
     ).parsed
 
@@ -165,6 +184,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     last_event_id: int | Unset = 0,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Any | Problem]:
     """ Live progress (Server-Sent Events)
@@ -172,6 +192,8 @@ async def asyncio_detailed(
     Args:
         job_id (str):
         last_event_id (int | Unset): Resume a stream after this event. Default: 0.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -185,6 +207,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         job_id=job_id,
 last_event_id=last_event_id,
+x_project_id=x_project_id,
 
     )
 
@@ -199,6 +222,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     last_event_id: int | Unset = 0,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Any | Problem | None:
     """ Live progress (Server-Sent Events)
@@ -206,6 +230,8 @@ async def asyncio(
     Args:
         job_id (str):
         last_event_id (int | Unset): Resume a stream after this event. Default: 0.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -220,5 +246,6 @@ async def asyncio(
         job_id=job_id,
 client=client,
 last_event_id=last_event_id,
+x_project_id=x_project_id,
 
     )).parsed

@@ -22,9 +22,14 @@ def _get_kwargs(
     cursor: None | str | Unset = UNSET,
     status: JobStatus | None | Unset = UNSET,
     model_id: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["x-project-id"] = x_project_id
+
+
 
     
 
@@ -66,6 +71,7 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -84,6 +90,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -128,6 +148,7 @@ def sync_detailed(
     cursor: None | str | Unset = UNSET,
     status: JobStatus | None | Unset = UNSET,
     model_id: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Problem | TrainingJobPage]:
     """ List training jobs
@@ -137,6 +158,8 @@ def sync_detailed(
         cursor (None | str | Unset): `next_cursor` from the previous page.
         status (JobStatus | None | Unset):
         model_id (None | str | Unset):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -152,6 +175,7 @@ def sync_detailed(
 cursor=cursor,
 status=status,
 model_id=model_id,
+x_project_id=x_project_id,
 
     )
 
@@ -168,6 +192,7 @@ def sync(
     cursor: None | str | Unset = UNSET,
     status: JobStatus | None | Unset = UNSET,
     model_id: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Problem | TrainingJobPage | None:
     """ List training jobs
@@ -177,6 +202,8 @@ def sync(
         cursor (None | str | Unset): `next_cursor` from the previous page.
         status (JobStatus | None | Unset):
         model_id (None | str | Unset):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -193,6 +220,7 @@ limit=limit,
 cursor=cursor,
 status=status,
 model_id=model_id,
+x_project_id=x_project_id,
 
     ).parsed
 
@@ -203,6 +231,7 @@ async def asyncio_detailed(
     cursor: None | str | Unset = UNSET,
     status: JobStatus | None | Unset = UNSET,
     model_id: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Problem | TrainingJobPage]:
     """ List training jobs
@@ -212,6 +241,8 @@ async def asyncio_detailed(
         cursor (None | str | Unset): `next_cursor` from the previous page.
         status (JobStatus | None | Unset):
         model_id (None | str | Unset):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -227,6 +258,7 @@ async def asyncio_detailed(
 cursor=cursor,
 status=status,
 model_id=model_id,
+x_project_id=x_project_id,
 
     )
 
@@ -243,6 +275,7 @@ async def asyncio(
     cursor: None | str | Unset = UNSET,
     status: JobStatus | None | Unset = UNSET,
     model_id: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Problem | TrainingJobPage | None:
     """ List training jobs
@@ -252,6 +285,8 @@ async def asyncio(
         cursor (None | str | Unset): `next_cursor` from the previous page.
         status (JobStatus | None | Unset):
         model_id (None | str | Unset):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -268,5 +303,6 @@ limit=limit,
 cursor=cursor,
 status=status,
 model_id=model_id,
+x_project_id=x_project_id,
 
     )).parsed

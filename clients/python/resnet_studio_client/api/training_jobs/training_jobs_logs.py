@@ -20,9 +20,14 @@ def _get_kwargs(
     *,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 200,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["x-project-id"] = x_project_id
+
+
 
     
 
@@ -48,6 +53,7 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -66,6 +72,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
 
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
@@ -116,6 +129,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 200,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[LogPage | Problem]:
     """ Log lines
@@ -124,6 +138,8 @@ def sync_detailed(
         job_id (str):
         cursor (None | str | Unset): `next_cursor` of the previous page: the lines after it.
         limit (int | Unset):  Default: 200.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,6 +154,7 @@ def sync_detailed(
         job_id=job_id,
 cursor=cursor,
 limit=limit,
+x_project_id=x_project_id,
 
     )
 
@@ -153,6 +170,7 @@ def sync(
     client: AuthenticatedClient | Client,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 200,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> LogPage | Problem | None:
     """ Log lines
@@ -161,6 +179,8 @@ def sync(
         job_id (str):
         cursor (None | str | Unset): `next_cursor` of the previous page: the lines after it.
         limit (int | Unset):  Default: 200.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -176,6 +196,7 @@ def sync(
 client=client,
 cursor=cursor,
 limit=limit,
+x_project_id=x_project_id,
 
     ).parsed
 
@@ -185,6 +206,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 200,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[LogPage | Problem]:
     """ Log lines
@@ -193,6 +215,8 @@ async def asyncio_detailed(
         job_id (str):
         cursor (None | str | Unset): `next_cursor` of the previous page: the lines after it.
         limit (int | Unset):  Default: 200.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -207,6 +231,7 @@ async def asyncio_detailed(
         job_id=job_id,
 cursor=cursor,
 limit=limit,
+x_project_id=x_project_id,
 
     )
 
@@ -222,6 +247,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 200,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> LogPage | Problem | None:
     """ Log lines
@@ -230,6 +256,8 @@ async def asyncio(
         job_id (str):
         cursor (None | str | Unset): `next_cursor` of the previous page: the lines after it.
         limit (int | Unset):  Default: 200.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -245,5 +273,6 @@ async def asyncio(
 client=client,
 cursor=cursor,
 limit=limit,
+x_project_id=x_project_id,
 
     )).parsed

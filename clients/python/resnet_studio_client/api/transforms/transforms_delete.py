@@ -9,15 +9,22 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.problem import Problem
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
     transform_id: str,
+    *,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["x-project-id"] = x_project_id
+
+
 
     
 
@@ -29,6 +36,7 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -44,6 +52,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
 
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
@@ -92,12 +107,15 @@ def sync_detailed(
     transform_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Any | Problem]:
     """ Delete an image transformation
 
     Args:
         transform_id (str):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -110,6 +128,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         transform_id=transform_id,
+x_project_id=x_project_id,
 
     )
 
@@ -123,12 +142,15 @@ def sync(
     transform_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Any | Problem | None:
     """ Delete an image transformation
 
     Args:
         transform_id (str):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -142,6 +164,7 @@ def sync(
     return sync_detailed(
         transform_id=transform_id,
 client=client,
+x_project_id=x_project_id,
 
     ).parsed
 
@@ -149,12 +172,15 @@ async def asyncio_detailed(
     transform_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Any | Problem]:
     """ Delete an image transformation
 
     Args:
         transform_id (str):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -167,6 +193,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         transform_id=transform_id,
+x_project_id=x_project_id,
 
     )
 
@@ -180,12 +207,15 @@ async def asyncio(
     transform_id: str,
     *,
     client: AuthenticatedClient | Client,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Any | Problem | None:
     """ Delete an image transformation
 
     Args:
         transform_id (str):
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -199,5 +229,6 @@ async def asyncio(
     return (await asyncio_detailed(
         transform_id=transform_id,
 client=client,
+x_project_id=x_project_id,
 
     )).parsed

@@ -19,9 +19,14 @@ def _get_kwargs(
     *,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(x_project_id, Unset):
+        headers["x-project-id"] = x_project_id
+
+
 
     
 
@@ -47,6 +52,7 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -65,6 +71,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -107,6 +127,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Problem | TransformPage]:
     """ List image transformations
@@ -114,6 +135,8 @@ def sync_detailed(
     Args:
         limit (int | Unset): Items per page. Default: 50.
         cursor (None | str | Unset): `next_cursor` from the previous page.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -127,6 +150,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         limit=limit,
 cursor=cursor,
+x_project_id=x_project_id,
 
     )
 
@@ -141,6 +165,7 @@ def sync(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Problem | TransformPage | None:
     """ List image transformations
@@ -148,6 +173,8 @@ def sync(
     Args:
         limit (int | Unset): Items per page. Default: 50.
         cursor (None | str | Unset): `next_cursor` from the previous page.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -162,6 +189,7 @@ def sync(
         client=client,
 limit=limit,
 cursor=cursor,
+x_project_id=x_project_id,
 
     ).parsed
 
@@ -170,6 +198,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Response[Problem | TransformPage]:
     """ List image transformations
@@ -177,6 +206,8 @@ async def asyncio_detailed(
     Args:
         limit (int | Unset): Items per page. Default: 50.
         cursor (None | str | Unset): `next_cursor` from the previous page.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -190,6 +221,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         limit=limit,
 cursor=cursor,
+x_project_id=x_project_id,
 
     )
 
@@ -204,6 +236,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
+    x_project_id: None | str | Unset = UNSET,
 
 ) -> Problem | TransformPage | None:
     """ List image transformations
@@ -211,6 +244,8 @@ async def asyncio(
     Args:
         limit (int | Unset): Items per page. Default: 50.
         cursor (None | str | Unset): `next_cursor` from the previous page.
+        x_project_id (None | str | Unset): The project to act in: for operator keys (the default
+            project without it); a project key may only name its own.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -225,5 +260,6 @@ async def asyncio(
         client=client,
 limit=limit,
 cursor=cursor,
+x_project_id=x_project_id,
 
     )).parsed
