@@ -40,6 +40,7 @@ from app.datasets.sources import SourceAccess, SourceNotAllowed
 from app.datasets.split import SplitError, stratified_split
 from app.datasets.tasks import INDEXING
 from app.db.tables import DatasetRecord, JobRecord
+from app.db.tenancy import ALL_PROJECTS
 from app.db.types import utcnow
 from app.errors import Conflict, InvalidRequest, NotFound
 from app.jobs import service as jobs
@@ -269,7 +270,10 @@ def skipped(
     )
 
 
-def stored_bytes_in_project(session: Session) -> int:
-    """What the session's project's datasets keep in storage (app.db.tenancy scopes the sum)."""
-    total = session.scalar(select(func.coalesce(func.sum(DatasetRecord.stored_bytes), 0)))
-    return int(total or 0)
+def stored_bytes_in_project(session: Session, project_id: str) -> int:
+    """What a project's datasets keep in storage (uploads, extracted images, indexes): the usage
+    its stored_bytes quota counts. Models and scoring output are not counted yet."""
+    query = select(func.coalesce(func.sum(DatasetRecord.stored_bytes), 0)).where(
+        DatasetRecord.project_id == project_id
+    )
+    return int(session.scalar(query.execution_options(**ALL_PROJECTS)) or 0)

@@ -45,7 +45,7 @@ def register_upload(
     # upload that would go over it is refused as it arrives, before it is stored.
     project = project_of(session)
     quota = quotas.limit_of(session, settings, project, Quota.STORED_BYTES) if project else 0
-    used = stored_bytes_in_project(session) if quota else 0
+    used = stored_bytes_in_project(session, project) if project and quota else 0
     dataset_id = str(uuid.uuid4())
     key = f"{dataset_prefix(dataset_id)}upload/{filename}"
     with tempfile.TemporaryDirectory() as tmp:

@@ -17,6 +17,7 @@ from app.api.project_rate import ProjectRequestRate
 from app.api.quotas import QUOTAS, Quota
 from app.api.streams import StreamSlots
 from app.config import Settings
+from app.datasets import service as datasets
 from app.db.keyset import newest_first
 from app.db.tables import (
     DEFAULT_PROJECT,
@@ -144,15 +145,6 @@ def _count(
     return int(session.scalar(query.execution_options(**ALL_PROJECTS)) or 0)
 
 
-def _stored_bytes(session: Session, project_id: str) -> int:
-    """What the project's datasets keep (uploads, extracted images, indexes). Models and scoring
-    output are not counted yet."""
-    query = select(func.coalesce(func.sum(DatasetRecord.stored_bytes), 0)).where(
-        DatasetRecord.project_id == project_id
-    )
-    return int(session.scalar(query.execution_options(**ALL_PROJECTS)) or 0)
-
-
 def usage(
     session: Session, settings: Settings, record: ProjectRecord, counters: Counters
 ) -> dict[Quota, QuotaUsage]:
@@ -160,7 +152,7 @@ def usage(
     active = [JobStatus.QUEUED.value, JobStatus.RUNNING.value]
     used: dict[Quota, int | None] = {
         Quota.ACTIVE_JOBS: _count(session, JobRecord, record.id, JobRecord.status.in_(active)),
-        Quota.STORED_BYTES: _stored_bytes(session, record.id),
+        Quota.STORED_BYTES: datasets.stored_bytes_in_project(session, record.id),
         Quota.OPEN_STREAMS: counters.streams.open_for(record.id),  # in this process
         Quota.REQUESTS_PER_MINUTE: counters.requests.used(
             record.id, limits[Quota.REQUESTS_PER_MINUTE]
